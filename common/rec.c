@@ -1,0 +1,487 @@
+/* rec.c: msgpack record streams (see rec.h) */
+#define _POSIX_C_SOURCE 200809L
+#include "rec.h"
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "typed arrays assume a little-endian host");
+
+static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+
+size_t rec_type_size(int type)
+{
+    switch (type) {
+    case REC_U8: case REC_I8: return 1;
+    case REC_U16: case REC_I16: return 2;
+    case REC_U32: case REC_I32: case REC_F32: return 4;
+    case REC_F64: return 8;
+    }
+    return 0;
+}
+
+static const char *const type_names[] = {"u8", "i8", "u16", "i16", "u32", "i32", "f32", "f64"};
+
+const char *rec_type_name(int type)
+{
+    return rec_type_size(type) ? type_names[type - REC_U8] : NULL;
+}
+
+int rec_type_from_name(const char *name)
+{
+    for (int i = 0; i < 8; i++)
+        if (!strcmp(name, type_names[i]))
+            return REC_U8 + i;
+    return -1;
+}
+
+/* ------------------------------------------------------------------ reader */
+
+int rec_reader_open(struct rec_reader *r, const char *path, size_t max_bytes)
+{
+    memset(r, 0, sizeof *r);
+    r->max_bytes = max_bytes ? max_bytes : REC_MAX_BYTES_DEFAULT;
+    if (!path || !strcmp(path, "-")) {
+        r->fp = stdin;
+        r->name = "<stdin>";
+    } else {
+        r->fp = fopen(path, "rb");
+        r->name = path;
+        if (!r->fp) {
+            weprintf("%s: cannot open:", path);
+            return -1;
+        }
+        r->own_fp = 1;
+    }
+    if (!msgpack_unpacker_init(&r->up, 1 << 16))
+        enprintf(EXIT_IO, "out of memory");
+    msgpack_unpacked_init(&r->res);
+    r->icap = 1 << 17;
+    r->ibuf = emalloc(r->icap);
+    r->version = -1;
+    r->boundary = 1;
+    return 0;
+}
+
+void rec_reader_close(struct rec_reader *r)
+{
+    if (!r->ibuf)
+        return;
+    msgpack_unpacked_destroy(&r->res);
+    msgpack_unpacker_destroy(&r->up);
+    if (r->zd)
+        ZSTD_freeDCtx(r->zd);
+    free(r->ibuf);
+    if (r->own_fp && r->fp)
+        fclose(r->fp);
+    memset(r, 0, sizeof *r);
+}
+
+int rec_reader_io_error(const struct rec_reader *r)
+{
+    return r->eof == 2;
+}
+
+static int rd_error(struct rec_reader *r, const char *what)
+{
+    weprintf("%s: record %llu: %s", r->name, (unsigned long long)r->index, what);
+    return -1;
+}
+
+/* Move more input into the unpacker. Returns bytes added (may be 0 while a zstd frame is being
+ * decoded), -1 at end of input, -2 on error (reported). */
+static long rd_fill(struct rec_reader *r, int *at_boundary)
+{
+    if (r->ipos == r->ilen || (r->ilen - r->ipos < 4 && *at_boundary && !r->eof)) {
+        /* keep the unconsumed tail, read more */
+        size_t keep = r->ilen - r->ipos;
+        memmove(r->ibuf, r->ibuf + r->ipos, keep);
+        r->ilen = keep;
+        r->ipos = 0;
+        if (!r->eof) {
+            size_t got = fread(r->ibuf + keep, 1, r->icap - keep, r->fp);
+            if (got == 0) {
+                if (ferror(r->fp)) {
+                    weprintf("%s: read error:", r->name);
+                    r->eof = 2;
+                    return -2;
+                }
+                r->eof = 1;
+            }
+            r->ilen += got;
+        }
+        if (r->ipos == r->ilen) {
+            if (r->in_zstd) {
+                rd_error(r, "truncated zstd frame");
+                return -2;
+            }
+            return -1;
+        }
+    }
+    if (*at_boundary) {
+        if (r->ilen - r->ipos >= 4 && !memcmp(r->ibuf + r->ipos, zstd_magic, 4)) {
+            if (!r->zd)
+                r->zd = ZSTD_createDCtx();
+            if (!r->zd)
+                enprintf(EXIT_IO, "out of memory");
+            ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+            r->in_zstd = 1;
+        }
+        *at_boundary = 0;
+    }
+    if (r->in_zstd) {
+        size_t cap = ZSTD_DStreamOutSize();
+        if (!msgpack_unpacker_reserve_buffer(&r->up, cap))
+            enprintf(EXIT_IO, "out of memory");
+        ZSTD_outBuffer out = {msgpack_unpacker_buffer(&r->up), cap, 0};
+        ZSTD_inBuffer in = {r->ibuf + r->ipos, r->ilen - r->ipos, 0};
+        size_t ret = ZSTD_decompressStream(r->zd, &out, &in);
+        if (ZSTD_isError(ret)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "zstd: %s", ZSTD_getErrorName(ret));
+            rd_error(r, msg);
+            return -2;
+        }
+        r->ipos += in.pos;
+        msgpack_unpacker_buffer_consumed(&r->up, out.pos);
+        if (ret == 0) { /* frame complete: the next bytes may be another frame or plain msgpack */
+            r->in_zstd = 0;
+            *at_boundary = 1;
+        }
+        return (long)out.pos;
+    }
+    size_t n = r->ilen - r->ipos;
+    if (!msgpack_unpacker_reserve_buffer(&r->up, n))
+        enprintf(EXIT_IO, "out of memory");
+    memcpy(msgpack_unpacker_buffer(&r->up), r->ibuf + r->ipos, n);
+    msgpack_unpacker_buffer_consumed(&r->up, n);
+    r->ipos = r->ilen;
+    return (long)n;
+}
+
+static int rd_header(struct rec_reader *r, const msgpack_object *o)
+{
+    const msgpack_object *s = mp_map_get(o, "schema"), *v = mp_map_get(o, "version");
+    double ver = -1;
+    if (s->type != MSGPACK_OBJECT_STR || s->via.str.size >= sizeof r->schema)
+        return rd_error(r, "header: schema is not a short string");
+    if (!v || mp_get_num(v, &ver))
+        return rd_error(r, "header: version missing");
+    memcpy(r->schema, s->via.str.ptr, s->via.str.size);
+    r->schema[s->via.str.size] = 0;
+    r->version = (int)ver;
+    r->nheaders++;
+    if (r->want_schema && strcmp(r->schema, r->want_schema)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "stream schema is '%s', expected '%s'", r->schema, r->want_schema);
+        return rd_error(r, msg);
+    }
+    if (r->want_version && r->version > r->want_version) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "stream schema version %d is newer than this tool's %d", r->version,
+                 r->want_version);
+        return rd_error(r, msg);
+    }
+    return 0;
+}
+
+int rec_read_next(struct rec_reader *r, msgpack_object **obj)
+{
+    for (;;) {
+        msgpack_unpack_return ret = msgpack_unpacker_next(&r->up, &r->res);
+        if (ret == MSGPACK_UNPACK_SUCCESS) {
+            msgpack_object *o = &r->res.data;
+            if (o->type != MSGPACK_OBJECT_MAP)
+                return rd_error(r, "not a msgpack map (is this a moleblend stream?)");
+            const msgpack_object *s = mp_map_get(o, "schema");
+            if (s) {
+                if (rd_header(r, o))
+                    return -1;
+                continue;
+            }
+            r->index++;
+            *obj = o;
+            return 1;
+        }
+        if (ret == MSGPACK_UNPACK_PARSE_ERROR)
+            return rd_error(r, "malformed msgpack");
+        if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
+            enprintf(EXIT_IO, "out of memory");
+        /* CONTINUE: need more bytes */
+        size_t pending = r->up.used - r->up.off;
+        if (pending > r->max_bytes) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "record exceeds %zu bytes (--max-record-bytes)", r->max_bytes);
+            return rd_error(r, msg);
+        }
+        long n = rd_fill(r, &r->boundary);
+        if (n == -2)
+            return -1;
+        if (n == -1) {
+            if (r->up.used > r->up.off)
+                return rd_error(r, "truncated record at end of stream");
+            return 0;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ writer */
+
+int rec_writer_open(struct rec_writer *w, const char *path, int zstd_level)
+{
+    memset(w, 0, sizeof *w);
+    if (!path || !strcmp(path, "-")) {
+        w->fp = stdout;
+        w->name = "<stdout>";
+    } else {
+        w->fp = fopen(path, "wb");
+        w->name = path;
+        if (!w->fp) {
+            weprintf("%s: cannot open for writing:", path);
+            return -1;
+        }
+        w->own_fp = 1;
+    }
+    msgpack_sbuffer_init(&w->sb);
+    msgpack_packer_init(&w->pk, &w->sb, msgpack_sbuffer_write);
+    if (zstd_level > 0) {
+        w->zc = ZSTD_createCStream();
+        if (!w->zc)
+            enprintf(EXIT_IO, "out of memory");
+        ZSTD_CCtx_setParameter(w->zc, ZSTD_c_compressionLevel, zstd_level);
+        w->ocap = ZSTD_CStreamOutSize();
+        w->obuf = emalloc(w->ocap);
+    }
+    return 0;
+}
+
+msgpack_packer *rec_begin(struct rec_writer *w)
+{
+    msgpack_sbuffer_clear(&w->sb);
+    return &w->pk;
+}
+
+static int wr_raw(struct rec_writer *w, const void *p, size_t n)
+{
+    if (w->err)
+        return -1;
+    if (n && fwrite(p, 1, n, w->fp) != n) {
+        weprintf("%s: write error:", w->name);
+        w->err = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static int wr_z(struct rec_writer *w, const void *p, size_t n, ZSTD_EndDirective mode)
+{
+    ZSTD_inBuffer in = {p, n, 0};
+    for (;;) {
+        ZSTD_outBuffer out = {w->obuf, w->ocap, 0};
+        size_t rem = ZSTD_compressStream2(w->zc, &out, &in, mode);
+        if (ZSTD_isError(rem)) {
+            weprintf("%s: zstd: %s", w->name, ZSTD_getErrorName(rem));
+            w->err = 1;
+            return -1;
+        }
+        if (wr_raw(w, w->obuf, out.pos))
+            return -1;
+        if (mode == ZSTD_e_end ? rem == 0 : in.pos == in.size)
+            return 0;
+    }
+}
+
+int rec_end(struct rec_writer *w)
+{
+    if (w->err)
+        return -1;
+    int r = w->zc ? wr_z(w, w->sb.data, w->sb.size, ZSTD_e_continue)
+                  : wr_raw(w, w->sb.data, w->sb.size);
+    if (!r)
+        w->count++;
+    return r;
+}
+
+int rec_write_header(struct rec_writer *w, const char *schema, int version, const char *producer)
+{
+    msgpack_packer *pk = rec_begin(w);
+    msgpack_pack_map(pk, 3);
+    mp_pack_kstr(pk, "schema", schema);
+    mp_pack_key(pk, "version");
+    msgpack_pack_int(pk, version);
+    mp_pack_kstr(pk, "producer", producer);
+    int r = rec_end(w);
+    if (!r)
+        w->count--; /* headers are not data records */
+    return r;
+}
+
+int rec_write_object(struct rec_writer *w, const msgpack_object *o)
+{
+    msgpack_pack_object(rec_begin(w), *o);
+    return rec_end(w);
+}
+
+int rec_writer_close(struct rec_writer *w)
+{
+    int ret = 0;
+    if (!w->fp)
+        return 0;
+    if (w->zc && !w->err)
+        wr_z(w, NULL, 0, ZSTD_e_end);
+    if (w->err)
+        ret = EXIT_IO;
+    if (w->own_fp) {
+        if (fshut(w->fp, w->name))
+            ret = EXIT_IO;
+    } else if (fflush(w->fp) == EOF || ferror(w->fp)) {
+        if (!w->err)
+            weprintf("%s: write error:", w->name);
+        ret = EXIT_IO;
+    }
+    msgpack_sbuffer_destroy(&w->sb);
+    if (w->zc)
+        ZSTD_freeCStream(w->zc);
+    free(w->obuf);
+    memset(w, 0, sizeof *w);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+void mp_pack_str(msgpack_packer *pk, const char *s)
+{
+    size_t n = strlen(s);
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, s, n);
+}
+
+void mp_pack_key(msgpack_packer *pk, const char *key)
+{
+    mp_pack_str(pk, key);
+}
+
+void mp_pack_kstr(msgpack_packer *pk, const char *key, const char *val)
+{
+    mp_pack_str(pk, key);
+    mp_pack_str(pk, val);
+}
+
+void mp_pack_arr(msgpack_packer *pk, int type, const void *data, size_t n)
+{
+    size_t bytes = n * rec_type_size(type);
+    msgpack_pack_ext(pk, bytes, (int8_t)type);
+    msgpack_pack_ext_body(pk, data, bytes);
+}
+
+long mp_arr_len(const msgpack_object *o)
+{
+    if (!o)
+        return -1;
+    if (o->type == MSGPACK_OBJECT_EXT) {
+        size_t es = rec_type_size(o->via.ext.type);
+        if (!es || o->via.ext.size % es)
+            return -1;
+        return (long)(o->via.ext.size / es);
+    }
+    if (o->type == MSGPACK_OBJECT_ARRAY)
+        return (long)o->via.array.size;
+    return -1;
+}
+
+static double ext_elem(const char *p, int type, size_t i)
+{
+    switch (type) {
+    case REC_U8: return ((const uint8_t *)p)[i];
+    case REC_I8: return ((const int8_t *)p)[i];
+    case REC_U16: { uint16_t v; memcpy(&v, p + 2 * i, 2); return v; }
+    case REC_I16: { int16_t v; memcpy(&v, p + 2 * i, 2); return v; }
+    case REC_U32: { uint32_t v; memcpy(&v, p + 4 * i, 4); return v; }
+    case REC_I32: { int32_t v; memcpy(&v, p + 4 * i, 4); return v; }
+    case REC_F32: { float v; memcpy(&v, p + 4 * i, 4); return v; }
+    case REC_F64: { double v; memcpy(&v, p + 8 * i, 8); return v; }
+    }
+    return NAN;
+}
+
+static int store_elem(void *dst, int type, size_t i, double v)
+{
+    if (type != REC_F32 && type != REC_F64) {
+        if (!isfinite(v) || v != floor(v))
+            return -1;
+    }
+    switch (type) {
+    case REC_U8: if (v < 0 || v > UINT8_MAX) return -1; ((uint8_t *)dst)[i] = (uint8_t)v; break;
+    case REC_I8: if (v < INT8_MIN || v > INT8_MAX) return -1; ((int8_t *)dst)[i] = (int8_t)v; break;
+    case REC_U16: if (v < 0 || v > UINT16_MAX) return -1; ((uint16_t *)dst)[i] = (uint16_t)v; break;
+    case REC_I16: if (v < INT16_MIN || v > INT16_MAX) return -1; ((int16_t *)dst)[i] = (int16_t)v; break;
+    case REC_U32: if (v < 0 || v > UINT32_MAX) return -1; ((uint32_t *)dst)[i] = (uint32_t)v; break;
+    case REC_I32: if (v < INT32_MIN || v > INT32_MAX) return -1; ((int32_t *)dst)[i] = (int32_t)v; break;
+    case REC_F32: ((float *)dst)[i] = (float)v; break;
+    case REC_F64: ((double *)dst)[i] = v; break;
+    default: return -1;
+    }
+    return 0;
+}
+
+int mp_copy_arr(void *dst, int dst_type, size_t n, const msgpack_object *o)
+{
+    if (mp_arr_len(o) != (long)n)
+        return -1;
+    if (o->type == MSGPACK_OBJECT_EXT) {
+        if (o->via.ext.type == dst_type) { /* fast path */
+            memcpy(dst, o->via.ext.ptr, o->via.ext.size);
+            return 0;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (store_elem(dst, dst_type, i, ext_elem(o->via.ext.ptr, o->via.ext.type, i)))
+                return -1;
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double v;
+        if (mp_get_num(&o->via.array.ptr[i], &v) || store_elem(dst, dst_type, i, v))
+            return -1;
+    }
+    return 0;
+}
+
+const msgpack_object *mp_map_get(const msgpack_object *o, const char *key)
+{
+    if (!o || o->type != MSGPACK_OBJECT_MAP)
+        return NULL;
+    size_t n = strlen(key);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *k = &o->via.map.ptr[i].key;
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == n && !memcmp(k->via.str.ptr, key, n))
+            return &o->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
+int mp_str_eq(const msgpack_object *o, const char *s)
+{
+    size_t n = strlen(s);
+    return o && o->type == MSGPACK_OBJECT_STR && o->via.str.size == n && !memcmp(o->via.str.ptr, s, n);
+}
+
+char *mp_strdup(const msgpack_object *o)
+{
+    if (!o || o->type != MSGPACK_OBJECT_STR)
+        return NULL;
+    return estrndup(o->via.str.ptr, o->via.str.size);
+}
+
+int mp_get_num(const msgpack_object *o, double *v)
+{
+    switch (o->type) {
+    case MSGPACK_OBJECT_POSITIVE_INTEGER: *v = (double)o->via.u64; return 0;
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER: *v = (double)o->via.i64; return 0;
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64: *v = o->via.f64; return 0;
+    default: return -1;
+    }
+}

@@ -1,0 +1,261 @@
+/* util.c: see util.h */
+#define _POSIX_C_SOURCE 200809L
+#include "util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *argv0 = "moleblend";
+int verbosity = 1;
+
+void util_set_argv0(const char *arg)
+{
+    const char *s = arg ? strrchr(arg, '/') : NULL;
+    argv0 = s ? s + 1 : (arg ? arg : "moleblend");
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+    int saved = errno;
+    fprintf(stderr, "%s: ", argv0);
+    vfprintf(stderr, fmt, ap);
+    size_t n = strlen(fmt);
+    if (n && fmt[n - 1] == ':')
+        fprintf(stderr, " %s", strerror(saved));
+    fputc('\n', stderr);
+}
+
+void weprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(fmt, ap);
+    va_end(ap);
+}
+
+void enprintf(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(fmt, ap);
+    va_end(ap);
+    exit(status);
+}
+
+void eusage(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vwarn(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "usage: %s %s\n", argv0, usage);
+    exit(EXIT_USAGE);
+}
+
+static void oom(void)
+{
+    fprintf(stderr, "%s: out of memory\n", argv0);
+    exit(EXIT_IO);
+}
+
+void *emalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *ecalloc(size_t nmemb, size_t size)
+{
+    void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *erealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        oom();
+    return q;
+}
+
+char *estrdup(const char *s)
+{
+    return estrndup(s, strlen(s));
+}
+
+char *estrndup(const char *s, size_t n)
+{
+    char *p = emalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+size_t emul(size_t a, size_t b)
+{
+    if (a && b > SIZE_MAX / a)
+        oom();
+    return a * b;
+}
+
+long long estrtoll(const char *s, const char *opt, long long lo, long long hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end)
+        enprintf(EXIT_USAGE, "%s: not an integer: '%s'", opt, s);
+    if (v < lo || v > hi)
+        enprintf(EXIT_USAGE, "%s: %lld is out of range [%lld, %lld]", opt, v, lo, hi);
+    return v;
+}
+
+double estrtod(const char *s, const char *opt, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v))
+        enprintf(EXIT_USAGE, "%s: not a number: '%s'", opt, s);
+    if (v < lo || v > hi)
+        enprintf(EXIT_USAGE, "%s: %g is out of range [%g, %g]", opt, v, lo, hi);
+    return v;
+}
+
+void estrtod_list(const char *s, const char *opt, double *out, int n)
+{
+    const char *p = s;
+    for (int i = 0; i < n; i++) {
+        char *end;
+        errno = 0;
+        out[i] = strtod(p, &end);
+        if (errno || end == p || !isfinite(out[i]))
+            enprintf(EXIT_USAGE, "%s: expected %d comma-separated numbers: '%s'", opt, n, s);
+        p = end;
+        if (i < n - 1) {
+            if (*p != ',')
+                enprintf(EXIT_USAGE, "%s: expected %d comma-separated numbers: '%s'", opt, n, s);
+            p++;
+        }
+    }
+    if (*p)
+        enprintf(EXIT_USAGE, "%s: expected %d comma-separated numbers: '%s'", opt, n, s);
+}
+
+int fshut(FILE *fp, const char *name)
+{
+    int ret = 0;
+    /* fflush then ferror catches ENOSPC on /dev/full; fclose catches late errors */
+    if (fflush(fp) == EOF || ferror(fp)) {
+        weprintf("%s: write error:", name);
+        ret = EXIT_IO;
+    }
+    if (fp != stdout && fp != stderr && fclose(fp) == EOF && !ret) {
+        weprintf("%s: close error:", name);
+        ret = EXIT_IO;
+    }
+    return ret;
+}
+
+double util_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap = emul(cap, 2);
+    b->p = erealloc(b->p, cap);
+    b->cap = cap;
+}
+
+void buf_append(struct buf *b, const void *data, size_t n)
+{
+    buf_reserve(b, n);
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+    b->p[b->len] = 0;
+}
+
+void buf_putc(struct buf *b, char c)
+{
+    buf_append(b, &c, 1);
+}
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_free(struct buf *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+void progress_init(struct progress *pg, int force, uint64_t total, const char *what)
+{
+    pg->on = force || isatty(2);
+    pg->t0 = pg->tlast = util_now();
+    pg->total = total;
+    pg->what = what ? what : "records";
+}
+
+static void progress_print(struct progress *pg, uint64_t done, int final)
+{
+    double t = util_now(), el = t - pg->t0;
+    double rate = el > 0 ? (double)done / el : 0;
+    fprintf(stderr, "%s: %llu %s, %.0f/s, %.1f s", argv0, (unsigned long long)done, pg->what, rate,
+            el);
+    if (pg->total && rate > 0 && !final)
+        fprintf(stderr, ", ETA %.0f s", (double)(pg->total - (done < pg->total ? done : pg->total)) / rate);
+    fputs(final ? "\n" : (isatty(2) ? "\r" : "\n"), stderr);
+}
+
+void progress_update(struct progress *pg, uint64_t done)
+{
+    if (!pg->on)
+        return;
+    double t = util_now();
+    if (t - pg->tlast < 0.5)
+        return;
+    pg->tlast = t;
+    progress_print(pg, done, 0);
+}
+
+void progress_done(struct progress *pg, uint64_t done)
+{
+    if (pg->on)
+        progress_print(pg, done, 1);
+}
+
+void util_check_stdout_binary(int force)
+{
+    if (!force && isatty(1))
+        enprintf(EXIT_USAGE, "refusing to write msgpack to a terminal (use -f, or pipe into mpk2json)");
+}

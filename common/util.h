@@ -1,0 +1,79 @@
+/* util.h: diagnostics, exit codes, allocators and number parsing shared by every tool.
+ * Style after sbase/libutil: e* functions exit on failure, w* only warn. */
+#ifndef MB_UTIL_H
+#define MB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Exit codes of every moleblend tool (README "Exit status"). */
+enum {
+    EXIT_OK = 0,      /* all records processed */
+    EXIT_DATA = 1,    /* bad/truncated record, parse error, schema mismatch, rejects */
+    EXIT_USAGE = 2,   /* bad option or argument */
+    EXIT_IO = 3,      /* open/read/write failure, OOM, archive failure */
+    EXIT_NUMERIC = 4, /* NaN/Inf in loss or gradients (train-step, evaluate) */
+};
+
+extern const char *argv0; /* basename of argv[0], set by util_set_argv0 */
+extern int verbosity;     /* 0 quiet .. 3 debug; default 1 */
+
+void util_set_argv0(const char *arg);
+
+/* "argv0: fmt" on stderr; a format ending in ':' appends strerror(errno). */
+void weprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* as weprintf, then exit(status) */
+void enprintf(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* "argv0: " + message + "\nusage: argv0 <usage>" then exit 2 */
+void eusage(const char *usage, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+
+/* Allocators: exit 3 on OOM. */
+void *emalloc(size_t n);
+void *ecalloc(size_t nmemb, size_t size);
+void *erealloc(void *p, size_t n);
+char *estrdup(const char *s);
+char *estrndup(const char *s, size_t n);
+/* n * size with overflow check (exit 3) */
+size_t emul(size_t a, size_t b);
+
+/* Strict number parsing for options: exits 2 naming the option on bad input or range. */
+long long estrtoll(const char *s, const char *opt, long long lo, long long hi);
+double estrtod(const char *s, const char *opt, double lo, double hi);
+
+/* Parse "a,b,c" into out[n] doubles; exits 2 on bad input. */
+void estrtod_list(const char *s, const char *opt, double *out, int n);
+
+/* Flush and close a stream; on error report "argv0: name: strerror" and return EXIT_IO, else 0. */
+int fshut(FILE *fp, const char *name);
+
+/* Monotonic seconds. */
+double util_now(void);
+
+/* Growable byte buffer. */
+struct buf {
+    char *p;
+    size_t len, cap;
+};
+void buf_reserve(struct buf *b, size_t extra);
+void buf_append(struct buf *b, const void *data, size_t n);
+void buf_putc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* Progress reporter: prints "argv0: N recs, R/s, ETA" on stderr at most every 0.5 s,
+ * enabled when stderr is a terminal or force != 0. total = 0 means unknown (no ETA). */
+struct progress {
+    int on;
+    double t0, tlast;
+    uint64_t total;
+    const char *what;
+};
+void progress_init(struct progress *pg, int force, uint64_t total, const char *what);
+void progress_update(struct progress *pg, uint64_t done);
+void progress_done(struct progress *pg, uint64_t done);
+
+/* Refuse to write binary msgpack to a terminal unless force (exit 2). */
+void util_check_stdout_binary(int force);
+
+#endif
