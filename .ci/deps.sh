@@ -6,7 +6,7 @@ set -euo pipefail
 need=(build-essential pkg-config libarchive-dev libmsgpack-dev libopenblas-dev libzstd-dev
       parallel zstd jq clang gnuplot-nox rdkit-data)
 if [ "${1:-}" = "--all" ]; then
-    need+=(python3-rdkit python3-torch python3-sklearn python3-numpy libclang-rt-14-dev)
+    need+=(python3-rdkit python3-torch python3-sklearn python3-numpy python3-msgpack libclang-rt-14-dev)
 fi
 missing=()
 for p in "${need[@]}"; do
