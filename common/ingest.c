@@ -1,0 +1,266 @@
+/* ingest.c: see ingest.h */
+#define _POSIX_C_SOURCE 200809L
+#include "ingest.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static int seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* ---------------------------------------------------------------- raw stream reader */
+
+static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+
+int mpk_in_open(struct mpk_in *r, const char *path, size_t max_bytes, char *err, size_t errlen)
+{
+    memset(r, 0, sizeof *r);
+    r->max_bytes = max_bytes ? max_bytes : REC_MAX_BYTES_DEFAULT;
+    if (!path || !strcmp(path, "-")) {
+        r->fp = stdin;
+        r->name = estrdup("<stdin>");
+    } else {
+        r->name = estrdup(path);
+        r->fp = fopen(path, "rb");
+        if (!r->fp)
+            return seterr(err, errlen, "cannot open: %s", strerror(errno));
+        r->own_fp = 1;
+    }
+    if (!msgpack_unpacker_init(&r->up, 1 << 16))
+        enprintf(EXIT_IO, "out of memory");
+    msgpack_unpacked_init(&r->res);
+    r->icap = 1 << 17;
+    r->ibuf = emalloc(r->icap);
+    r->boundary = 1;
+    return 0;
+}
+
+void mpk_in_close(struct mpk_in *r)
+{
+    if (r->ibuf) {
+        msgpack_unpacked_destroy(&r->res);
+        msgpack_unpacker_destroy(&r->up);
+    }
+    if (r->zd)
+        ZSTD_freeDCtx(r->zd);
+    free(r->ibuf);
+    if (r->own_fp && r->fp)
+        fclose(r->fp);
+    free(r->name);
+    memset(r, 0, sizeof *r);
+}
+
+/* Move input bytes into the unpacker (through zstd inside a frame). Returns the number of
+ * bytes added (0 is possible mid-frame), MPK_END at end of input, or MPK_BAD/MPK_IOERR. */
+static long mpk_fill(struct mpk_in *r, char *err, size_t errlen)
+{
+    if (r->ipos == r->ilen || (r->boundary && r->ilen - r->ipos < 4 && !r->eof)) {
+        size_t keep = r->ilen - r->ipos;
+        memmove(r->ibuf, r->ibuf + r->ipos, keep);
+        r->ilen = keep;
+        r->ipos = 0;
+        if (!r->eof) {
+            size_t got = fread(r->ibuf + keep, 1, r->icap - keep, r->fp);
+            if (got == 0) {
+                if (ferror(r->fp)) {
+                    seterr(err, errlen, "read error: %s", strerror(errno));
+                    r->eof = 2;
+                    return MPK_IOERR;
+                }
+                r->eof = 1;
+            }
+            r->ilen += got;
+        }
+        if (r->ipos == r->ilen) {
+            if (r->in_zstd) {
+                seterr(err, errlen, "truncated zstd frame");
+                return MPK_BAD;
+            }
+            return -3; /* end of input */
+        }
+    }
+    if (r->boundary) {
+        if (r->ilen - r->ipos >= 4 && !memcmp(r->ibuf + r->ipos, zstd_magic, 4)) {
+            if (!r->zd && !(r->zd = ZSTD_createDCtx()))
+                enprintf(EXIT_IO, "out of memory");
+            ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+            r->in_zstd = 1;
+        }
+        r->boundary = 0;
+    }
+    if (r->in_zstd) {
+        size_t cap = ZSTD_DStreamOutSize();
+        if (!msgpack_unpacker_reserve_buffer(&r->up, cap))
+            enprintf(EXIT_IO, "out of memory");
+        ZSTD_outBuffer out = {msgpack_unpacker_buffer(&r->up), cap, 0};
+        ZSTD_inBuffer in = {r->ibuf + r->ipos, r->ilen - r->ipos, 0};
+        size_t ret = ZSTD_decompressStream(r->zd, &out, &in);
+        if (ZSTD_isError(ret)) {
+            seterr(err, errlen, "zstd: %s", ZSTD_getErrorName(ret));
+            return MPK_BAD;
+        }
+        r->ipos += in.pos;
+        msgpack_unpacker_buffer_consumed(&r->up, out.pos);
+        if (ret == 0) {
+            r->in_zstd = 0;
+            r->boundary = 1;
+        }
+        return (long)out.pos;
+    }
+    size_t n = r->ilen - r->ipos;
+    if (!msgpack_unpacker_reserve_buffer(&r->up, n))
+        enprintf(EXIT_IO, "out of memory");
+    memcpy(msgpack_unpacker_buffer(&r->up), r->ibuf + r->ipos, n);
+    msgpack_unpacker_buffer_consumed(&r->up, n);
+    r->ipos = r->ilen;
+    return (long)n;
+}
+
+int mpk_in_next(struct mpk_in *r, msgpack_object **o, int *is_header, char *err, size_t errlen)
+{
+    for (;;) {
+        msgpack_unpack_return ret = msgpack_unpacker_next(&r->up, &r->res);
+        if (ret == MSGPACK_UNPACK_SUCCESS) {
+            *o = &r->res.data;
+            *is_header = mp_map_get(*o, "schema") != NULL;
+            if (*is_header)
+                r->nheaders++;
+            else
+                r->index++;
+            return MPK_OBJ;
+        }
+        if (ret == MSGPACK_UNPACK_PARSE_ERROR) {
+            seterr(err, errlen, "malformed msgpack");
+            return MPK_BAD;
+        }
+        if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
+            enprintf(EXIT_IO, "out of memory");
+        if (r->up.used - r->up.off > r->max_bytes) {
+            seterr(err, errlen, "record exceeds %zu bytes", r->max_bytes);
+            return MPK_BAD;
+        }
+        long n = mpk_fill(r, err, errlen);
+        if (n == MPK_BAD || n == MPK_IOERR)
+            return (int)n;
+        if (n == -3) {
+            if (r->up.used > r->up.off) {
+                seterr(err, errlen, "truncated record at end of stream");
+                return MPK_BAD;
+            }
+            return MPK_END;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------- format detection */
+
+static const struct {
+    const char *name;
+    int fmt;
+} fmt_names[] = {
+    {"sdf", INGEST_SDF}, {"sd", INGEST_SDF},       {"mol", INGEST_SDF},     {"mdl", INGEST_SDF},
+    {"xyz", INGEST_XYZ}, {"extxyz", INGEST_XYZ},   {"smi", INGEST_SMI},     {"smiles", INGEST_SMI},
+    {"ism", INGEST_SMI}, {"can", INGEST_SMI},      {"csv", INGEST_CSV},     {"tsv", INGEST_TSV},
+    {"tab", INGEST_TSV}, {NULL, 0}};
+
+int ingest_fmt_from_name(const char *s)
+{
+    for (int i = 0; fmt_names[i].name; i++)
+        if (!strcasecmp(s, fmt_names[i].name))
+            return fmt_names[i].fmt;
+    return -1;
+}
+
+const char *ingest_fmt_name(int fmt)
+{
+    static const char *const names[] = {"auto", "sdf", "xyz", "smi", "csv", "tsv"};
+    return fmt >= 0 && fmt <= INGEST_TSV ? names[fmt] : "?";
+}
+
+/* Line k (0-based) of buf: start and length (without \r\n); -1 if buf has fewer lines. */
+static int get_line(const char *buf, size_t len, int k, const char **ls, size_t *ll)
+{
+    size_t p = 0;
+    for (int i = 0; i < k; i++) {
+        const char *nl = memchr(buf + p, '\n', len - p);
+        if (!nl)
+            return -1;
+        p = (size_t)(nl - buf) + 1;
+    }
+    if (p >= len)
+        return -1;
+    const char *nl = memchr(buf + p, '\n', len - p);
+    *ls = buf + p;
+    *ll = nl ? (size_t)(nl - (buf + p)) : len - p;
+    if (*ll && (*ls)[*ll - 1] == '\r')
+        (*ll)--;
+    return 0;
+}
+
+static int mem_has(const char *s, size_t n, const char *pat)
+{
+    size_t k = strlen(pat);
+    for (size_t i = 0; i + k <= n; i++)
+        if (s[i] == pat[0] && !memcmp(s + i, pat, k))
+            return 1;
+    return 0;
+}
+
+int ingest_detect(const char *name, const char *buf, size_t len)
+{
+    const char *ls = NULL;
+    size_t ll = 0;
+    size_t head = len < (64u << 10) ? len : (64u << 10);
+    /* 1. SDF: counts line or M  END */
+    if (!get_line(buf, len, 3, &ls, &ll) && (mem_has(ls, ll, "V2000") || mem_has(ls, ll, "V3000")))
+        return INGEST_SDF;
+    if (len >= 6 && !memcmp(buf, "M  END", 6))
+        return INGEST_SDF;
+    if (mem_has(buf, head, "\nM  END"))
+        return INGEST_SDF;
+    /* 2. XYZ: an atom count alone on the first line, then more lines */
+    if (!get_line(buf, len, 0, &ls, &ll)) {
+        size_t i = 0, digits = 0;
+        while (i < ll && (ls[i] == ' ' || ls[i] == '\t'))
+            i++;
+        while (i < ll && ls[i] >= '0' && ls[i] <= '9')
+            i++, digits++;
+        while (i < ll && (ls[i] == ' ' || ls[i] == '\t'))
+            i++;
+        const char *l2 = NULL;
+        size_t n2 = 0;
+        if (digits && i == ll && !get_line(buf, len, 1, &l2, &n2))
+            return INGEST_XYZ;
+    }
+    /* 3. extension */
+    const char *base = name ? strrchr(name, '/') : NULL;
+    base = base ? base + 1 : name;
+    const char *dot = base ? strrchr(base, '.') : NULL;
+    if (dot) {
+        int f = ingest_fmt_from_name(dot + 1);
+        if (f > 0)
+            return f;
+    }
+    /* 4. weak guess from the first line */
+    if (!get_line(buf, len, 0, &ls, &ll)) {
+        if (memchr(ls, '\t', ll))
+            return INGEST_TSV;
+        if (memchr(ls, ',', ll))
+            return INGEST_CSV;
+    }
+    return INGEST_SMI;
+}

@@ -1,0 +1,81 @@
+/* layers.h: forward/backward kernel pairs of the MoleBLEND network (llm.c style).
+ * Outputs first, then caches, inputs, weights, dims. Every backward ACCUMULATES (+=) into its
+ * d-outputs (cblas beta = 1). A naive `_ref` version sits beside every BLAS/optimised kernel
+ * (tests/unit/test-layers.c compares them). Row-major throughout; Linear weights are
+ * (OC, C) as in PyTorch: out = inp W^T + b. */
+#ifndef MB_LAYERS_H
+#define MB_LAYERS_H
+
+#include "rng.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Linear: out (M, OC) = inp (M, C) W^T (OC, C) + b (OC, may be NULL) ---- */
+void matmul_forward(float *out, const float *inp, const float *w, const float *b, int M, int C,
+                    int OC);
+void matmul_forward_ref(float *out, const float *inp, const float *w, const float *b, int M,
+                        int C, int OC);
+/* dinp, dw, db may be NULL (not needed) */
+void matmul_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                     const float *w, int M, int C, int OC);
+void matmul_backward_ref(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                         const float *w, int M, int C, int OC);
+
+/* ---- LayerNorm over the last dim C of M rows (biased variance, eps) ---- */
+void layernorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *w,
+                       const float *b, int M, int C, float eps);
+void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                        const float *w, const float *mean, const float *rstd, int M, int C);
+
+/* ---- GELU, exact erf form: 0.5 x (1 + erf(x / sqrt 2)) ---- */
+void gelu_forward(float *out, const float *inp, size_t n);
+void gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
+
+/* ---- Dropout with a kept-value rule: out = inp * scale where kept (scale = 1/(1-p)).
+ * Backward: dinp += dout * scale where out != 0 (the dropped entries are exactly 0).
+ * p == 0 or rng == NULL: out = inp. ---- */
+void dropout_forward(float *out, const float *inp, size_t n, float p, struct rng *rng);
+void dropout_backward(float *dinp, const float *dout, const float *out, size_t n, float p);
+
+/* ---- Multi-head attention core on packed qkv (B, T, 3C) (q already unscaled):
+ * att[b,h,i,j] = softmax_j(scale * q_i.k_j + bias[b,h,i,j]), attd = dropout(att),
+ * out[b,i,h*D+d] = sum_j attd[b,h,i,j] v[b,j,h*D+d]. bias (B,H,T,T) may hold -inf (each row
+ * must have a finite entry). Used with T tokens; att/attd are (B,H,T,T). attd may == att when
+ * p == 0. ---- */
+void attention_forward(float *out, float *att, float *attd, const float *qkv, const float *bias,
+                       int B, int T, int C, int H, float p, struct rng *rng);
+void attention_forward_ref(float *out, float *att, float *attd, const float *qkv,
+                           const float *bias, int B, int T, int C, int H, float p,
+                           struct rng *rng);
+/* dqkv (B,T,3C) +=, dbias (B,H,T,T) += (may be NULL), datt scratch (B,H,T,T) overwritten. */
+void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout,
+                        const float *qkv, const float *att, const float *attd, int B, int T,
+                        int C, int H, float p);
+void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float *dout,
+                            const float *qkv, const float *att, const float *attd, int B, int T,
+                            int C, int H, float p);
+
+/* ---- Bilinear pair head (TransformN2 + Linear(1024, NO) as a bilinear form, SPEC 4.1):
+ * logit[b,i,k,j] = r[b,i,:]^T W[k] c[b,j,:] + bias[k], W (NO, R, R) row-major [k][p][q].
+ * wt (R, NO*R) scratch = W as [p][k][q] (bilinear_prepare); a (B,N,NO,R) cache = r W. ---- */
+void bilinear_prepare(float *wt, const float *w, int NO, int R);
+void bilinear_forward(float *logit, float *a, const float *r, const float *c, const float *wt,
+                      const float *bias, int B, int N, int NO, int R);
+void bilinear_forward_ref(float *logit, const float *r, const float *c, const float *w,
+                          const float *bias, int B, int N, int NO, int R);
+/* dr, dc (B,N,R) +=; dw (NO,R,R) +=; dbias (NO) +=; da scratch (B,N,NO,R) overwritten;
+ * dwt scratch (R, NO*R) overwritten. */
+void bilinear_backward(float *dr, float *dc, float *dw, float *dbias, float *da, float *dwt,
+                       const float *dlogit, const float *r, const float *c, const float *a,
+                       const float *wt, int B, int N, int NO, int R);
+void bilinear_backward_ref(float *dr, float *dc, float *dw, float *dbias, const float *dlogit,
+                           const float *r, const float *c, const float *w, int B, int N, int NO,
+                           int R);
+
+/* ---- Embedding sum: out[m,:] (+)= sum_f E[idx[m*nf+f], :] (row 0 = padding, skipped) ---- */
+void embedding_forward(float *out, const int32_t *idx, const float *E, int M, int nf, int C,
+                       int accumulate);
+void embedding_backward(float *dE, const float *dout, const int32_t *idx, int M, int nf, int C);
+
+#endif

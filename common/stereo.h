@@ -1,0 +1,30 @@
+/* stereo.h: RDKit-faithful (2022.09, legacy stereo perception) chirality and bond stereo for the
+ * OGB features (SPEC 1.2 chirality `str(GetChiralTag())`, 1.4 bond `str(GetStereo())`).
+ *
+ * Input: a molecule record as conformer-ingest writes it (heavy atoms, H folded into nh, bonds in
+ * RDKit creation order) plus relation-build's perception. SMILES records carry the parsed chiral
+ * tags ("chir") and bond directions ("bdir"); SDF records carry coordinates ("pos", is3d) and
+ * wedge flags ("bst"). The result mirrors what RDKit reports after MolFromSmiles or SDMolSupplier
+ * (sanitize, removeHs), i.e. after legacy assignStereochemistry(cleanIt=true, force=true). */
+#ifndef MB_STEREO_H
+#define MB_STEREO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct mol;
+struct perceive;
+
+/* OGB raw indices */
+enum { CHI_UNSPECIFIED = 0, CHI_TETRAHEDRAL_CW = 1, CHI_TETRAHEDRAL_CCW = 2, CHI_OTHER = 3 };
+enum { STEREO_NONE = 0, STEREO_Z = 1, STEREO_E = 2, STEREO_CIS = 3, STEREO_TRANS = 4,
+       STEREO_ANY = 5 };
+
+/* atom_chiral[n]: OGB chirality raw 0 CHI_UNSPECIFIED, 1 CHI_TETRAHEDRAL_CW, 2 CHI_TETRAHEDRAL_CCW,
+   3 CHI_OTHER; bond_stereo[nb]: OGB stereo raw 0 STEREONONE, 1 STEREOZ, 2 STEREOE, 3 STEREOCIS,
+   4 STEREOTRANS, 5 STEREOANY. p may be NULL (stereo.c then perceives what it needs itself).
+   Returns 0, or -1 with err. */
+int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
+                  uint8_t *bond_stereo, char *err, size_t errlen);
+
+#endif

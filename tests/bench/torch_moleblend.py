@@ -1,0 +1,386 @@
+#!/usr/bin/env python3
+"""PyTorch reference of the MoleBLEND network as moleblend implements it (SPEC.md sections 1-4, 6).
+
+Benchmark anchor and numerical oracle only: never a runtime dependency of the tools.
+Reads moleblend record streams (msgpack, typed-array ext codes 0x10..0x17; zstd via `zstd -dc`),
+builds padded batches exactly as SPEC 1 describes, and runs forward (and backward for training).
+
+  torch_moleblend.py encode --config small --threads 1 --batch 64 records.mpk [--ckpt C --emb-out F]
+  torch_moleblend.py train  --config small --threads 1 --batch 64 --steps 20 records.mpk
+"""
+import argparse
+import math
+import os
+import subprocess
+import sys
+import time
+
+import msgpack
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as Fn
+
+EXT_DTYPES = {0x10: np.uint8, 0x11: np.int8, 0x12: np.uint16, 0x13: np.int16, 0x14: np.uint32,
+              0x15: np.int32, 0x16: np.float32, 0x17: np.float64}
+
+PRESETS = {  # L, C, H, F, K
+    "tiny": (2, 16, 2, 16, 8),
+    "small": (4, 128, 8, 128, 128),
+    "base": (12, 768, 32, 768, 128),
+}
+
+
+def ext_hook(code, data):
+    if code in EXT_DTYPES:
+        return np.frombuffer(data, dtype=EXT_DTYPES[code])
+    return msgpack.ExtType(code, data)
+
+
+def read_stream(path):
+    """Yield data records (dicts) of a moleblend stream, skipping header records."""
+    if path == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        with open(path, "rb") as f:
+            raw = f.read()
+    if raw[:4] == b"\x28\xb5\x2f\xfd":
+        raw = subprocess.run(["zstd", "-dc"], input=raw, capture_output=True, check=True).stdout
+    up = msgpack.Unpacker(raw=False, ext_hook=ext_hook, strict_map_key=False)
+    up.feed(raw)
+    for rec in up:
+        if isinstance(rec, dict) and "schema" in rec:
+            continue
+        yield rec
+
+
+def collate(recs, mode=None):
+    """Padded batch tensors per SPEC 1 (N = max atoms in batch)."""
+    B = len(recs)
+    N = max(int(r["n"]) for r in recs)
+    x = torch.zeros(B, N, 9, dtype=torch.long)
+    deg = torch.zeros(B, N, dtype=torch.long)
+    spos = torch.zeros(B, N, N, dtype=torch.long)
+    edge = torch.zeros(B, N, N, 5, 3, dtype=torch.long)
+    pos = torch.zeros(B, N, 3)
+    noise = torch.zeros(B, N, 3)
+    ztype = torch.zeros(B, N, N, 2, dtype=torch.long)
+    ztype[..., 0] = 1
+    ztype[..., 1] = 513
+    pm = torch.zeros(B, N, N, dtype=torch.long)
+    am = torch.zeros(B, N, dtype=torch.long)
+    sel = torch.zeros(B, 3, N, N)  # per molecule, per pair: which modality is added
+    has3d = torch.zeros(B, dtype=torch.bool)
+    modes = []
+    off = torch.arange(9) * 512
+    eoff = torch.arange(3) * 512
+    for b, r in enumerate(recs):
+        n = int(r["n"])
+        af = torch.from_numpy(np.asarray(r["af"], dtype=np.int64).reshape(n, 9))
+        x[b, :n] = af + 2 + off
+        deg[b, :n] = torch.from_numpy(np.asarray(r["deg"], dtype=np.int64)) + 1
+        spd = torch.from_numpy(np.asarray(r["spd"], dtype=np.int64).reshape(n, n))
+        spos[b, :n, :n] = spd + 1
+        nb = int(r.get("nb", 0))
+        if nb:
+            bf = torch.from_numpy(np.asarray(r["bf"], dtype=np.int64).reshape(nb, 3)) + 3 + eoff
+            bfz = torch.cat([bf, torch.zeros(1, 3, dtype=torch.long)])  # index nb = no bond
+            path = torch.from_numpy(np.asarray(r["path"], dtype=np.int64).reshape(n, n, 5))
+            path = torch.where(path == 0xFFFF, torch.full_like(path, nb), path)
+            edge[b, :n, :n] = bfz[path]
+        z = torch.from_numpy(np.asarray(r["z"], dtype=np.int64))
+        ztype[b, :n, :n, 0] = (z + 2)[:, None].expand(n, n)
+        ztype[b, :n, :n, 1] = (z + 514)[None, :].expand(n, n)
+        md = mode if mode is not None else int(r.get("mode", 1))
+        if "pos" in r and r.get("is3d", True):
+            pos[b, :n] = torch.from_numpy(np.asarray(r["pos"], dtype=np.float32).reshape(n, 3))
+            has3d[b] = True
+        elif md != 1:
+            md = 1
+        if "noise" in r and md == 0:
+            noise[b, :n] = torch.from_numpy(np.asarray(r["noise"], dtype=np.float32).reshape(n, 3))
+        if md == 0:
+            pm[b, :n, :n] = torch.from_numpy(np.asarray(r["pmask"], dtype=np.int64).reshape(n, n))
+            am[b, :n] = torch.from_numpy(np.asarray(r["amask"], dtype=np.int64))
+            for k in range(3):
+                sel[b, k, :n, :n] = (pm[b, :n, :n] == k).float()
+        elif md == 1:
+            sel[b, 0, :n, :n] = 1
+            sel[b, 1, :n, :n] = 1
+        else:
+            sel[b, 2, :n, :n] = 1
+            am[b, :n] = 1
+        modes.append(md)
+    return dict(x=x, deg=deg, spos=spos, edge=edge, pos=pos, noise=noise, ztype=ztype, sel=sel,
+                am=am, has3d=has3d, modes=modes, N=N, B=B)
+
+
+class TransformN2(nn.Module):
+    def __init__(self, C, out, d=32):
+        super().__init__()
+        self.r = nn.Linear(C, d)
+        self.c = nn.Linear(C, d)
+        self.rln = nn.LayerNorm(d, eps=1e-12)
+        self.cln = nn.LayerNorm(d, eps=1e-12)
+        self.out = nn.Linear(d * d, out)
+        self.d = d
+
+    def forward(self, h):  # h (B,N,C) -> (B,N,N,out) via bilinear form
+        r = self.rln(Fn.gelu(self.r(h)))
+        c = self.cln(Fn.gelu(self.c(h)))
+        W = self.out.weight.view(-1, self.d, self.d)  # (out, p, q)
+        return torch.einsum("bip,opq,bjq->bijo", r, W, c) + self.out.bias
+
+
+class Layer(nn.Module):
+    def __init__(self, C, H, F, droppath):
+        super().__init__()
+        self.H = H
+        self.q = nn.Linear(C, C)
+        self.k = nn.Linear(C, C)
+        self.v = nn.Linear(C, C)
+        self.o = nn.Linear(C, C)
+        self.ln1 = nn.LayerNorm(C)
+        self.fc1 = nn.Linear(C, F)
+        self.fc2 = nn.Linear(F, C)
+        self.ln2 = nn.LayerNorm(C)
+        self.droppath = droppath
+
+    def dp(self, a):
+        if not self.training or self.droppath == 0:
+            return a
+        keep = 1 - self.droppath
+        m = (torch.rand(1, a.shape[1], 1) < keep).float() / keep  # per token, shared over batch
+        return a * m
+
+    def forward(self, x, bias):
+        B, T, C = x.shape
+        H, dh = self.H, C // self.H
+        q = (self.q(x) * dh ** -0.5).view(B, T, H, dh).transpose(1, 2)
+        k = self.k(x).view(B, T, H, dh).transpose(1, 2)
+        v = self.v(x).view(B, T, H, dh).transpose(1, 2)
+        a = torch.softmax(q @ k.transpose(-1, -2) + bias, dim=-1)
+        a = Fn.dropout(a, 0.1, self.training)
+        o = self.o((a @ v).transpose(1, 2).reshape(B, T, C))
+        x = self.ln1(x + self.dp(o))
+        f = self.fc2(Fn.dropout(Fn.gelu(self.fc1(x)), 0.1, self.training))
+        return self.ln2(x + self.dp(f))
+
+
+class MoleBlend(nn.Module):
+    def __init__(self, config="small", has3d=True, pretrain=True, ntasks=0, droppath=0.1):
+        super().__init__()
+        L, C, H, F, K = PRESETS[config]
+        self.L, self.C, self.H, self.K = L, C, H, K
+        self.atom_encoder = nn.Embedding(512 * 9 + 1, C, padding_idx=0)
+        self.in_degree = nn.Embedding(512, C, padding_idx=0)
+        self.out_degree = nn.Embedding(512, C, padding_idx=0)
+        self.graph_token = nn.Embedding(1, C)
+        self.virtual_dist = nn.Embedding(1, H)
+        self.spatial = nn.Embedding(512, H, padding_idx=0)
+        self.edge_encoder = nn.Embedding(512 * 3 + 1, H, padding_idx=0)
+        self.edge_dis = nn.Embedding(128 * H * H, 1)
+        self.emb_ln = nn.LayerNorm(C)
+        self.layers = nn.ModuleList(
+            [Layer(C, H, F, dp) for dp in torch.linspace(0, droppath, L).tolist()])
+        self.has3d = has3d
+        if has3d:
+            self.g_means = nn.Embedding(1, K)
+            self.g_stds = nn.Embedding(1, K)
+            self.g_mul = nn.Embedding(1536, 1, padding_idx=0)
+            self.g_bias = nn.Embedding(1536, 1, padding_idx=0)
+            self.g_proj1 = nn.Linear(K, K)
+            self.g_proj2 = nn.Linear(K, H)
+            self.centrality = nn.Linear(K, C)
+        self.pretrain = pretrain
+        if pretrain:
+            self.spd_head = TransformN2(C, 11)
+            self.edge_head = TransformN2(C, 5 * 24)
+            self.pos_head = TransformN2(C, 256)
+            self.pos_out = nn.ModuleList([nn.Linear(256, 1) for _ in range(3)])
+            self.dq = nn.Linear(C, C)
+            self.dk = nn.Linear(C, C)
+            self.dv = nn.Linear(C, C)
+            self.dout = nn.ModuleList([nn.Linear(C, 1) for _ in range(3)])
+        self.ntasks = ntasks
+        if ntasks:
+            self.head1 = nn.Linear(C, C)
+            self.head2 = nn.Linear(C, ntasks)
+        self.apply(self._init)
+
+    @staticmethod
+    def _init(m):  # SPEC 2.7 effective init
+        if isinstance(m, nn.Linear):
+            m.weight.data.normal_(0, 0.02)
+            m.bias.data.zero_()
+        elif isinstance(m, nn.Embedding):
+            m.weight.data.normal_(0, 0.02)
+            if m.padding_idx is not None:
+                m.weight.data[m.padding_idx].zero_()
+
+    def forward(self, bt):
+        B, N, C, H = bt["B"], bt["N"], self.C, self.H
+        T = N + 1
+        pad = bt["x"][:, :, 0] == 0  # (B,N)
+        pos = bt["pos"] + bt["noise"]
+        h = self.atom_encoder(bt["x"]).sum(dim=2)  # (B,N,C)
+        degf = self.in_degree(bt["deg"]) + self.out_degree(bt["deg"])
+        am = bt["am"].float().unsqueeze(-1)
+        # biases (B,H,N,N)
+        spd_b = self.spatial(bt["spos"]).permute(0, 3, 1, 2)
+        s = bt["spos"].clone()
+        s[s == 0] = 1
+        s = torch.where(s > 1, s - 1, s).clamp(0, 5).float()
+        e = self.edge_encoder(bt["edge"]).mean(-2)  # (B,N,N,5,H)
+        W = self.edge_dis.weight.view(128, H, H)[:5]
+        e = torch.einsum("bijdh,dhk->bijk", e, W) / s.unsqueeze(-1)
+        edge_b = e.permute(0, 3, 1, 2)
+        sel = bt["sel"]
+        bias = sel[:, 0:1] * spd_b + sel[:, 1:2] * edge_b
+        cen = torch.zeros(B, N, C)
+        delta_pos = None
+        if self.has3d and bt["has3d"].any():
+            delta = pos.unsqueeze(1) - pos.unsqueeze(2)  # (B,i,j,3) = pos_j - pos_i
+            dist = delta.norm(dim=-1)
+            delta_pos = delta / (dist.unsqueeze(-1) + 1e-5)
+            mul = self.g_mul(bt["ztype"]).sum(-2)
+            bb = self.g_bias(bt["ztype"]).sum(-2)
+            xg = mul * dist.unsqueeze(-1) + bb  # (B,N,N,1)
+            mean = self.g_means.weight.view(-1)
+            std = self.g_stds.weight.view(-1).abs() + 0.01
+            g = torch.exp(-0.5 * ((xg - mean) / std) ** 2) / (math.sqrt(2 * 3.14159) * std)
+            b3 = self.g_proj2(Fn.gelu(self.g_proj1(g))).permute(0, 3, 1, 2)
+            b3 = b3.masked_fill(pad[:, None, None, :], float("-inf"))
+            b3 = torch.where(sel[:, 2:3] > 0, b3, torch.zeros_like(b3))
+            bias = bias + b3
+            gz = g.masked_fill(pad[:, None, :, None], 0.0)
+            cen = self.centrality(gz.sum(dim=2)) * 0.01
+        # atom-level feature: degree (am=0) or centrality (am=1)
+        h = h + (1 - am) * degf + am * cen
+        x = torch.cat([self.graph_token.weight.expand(B, 1, C), h], dim=1)
+        x = self.emb_ln(x)
+        full = torch.zeros(B, H, T, T)
+        padT = torch.cat([torch.zeros(B, 1, dtype=torch.bool), pad], dim=1)
+        full = full.masked_fill(padT[:, None, None, :], float("-inf"))
+        t = self.virtual_dist.weight.view(1, H, 1)
+        full[:, :, 1:, 0] += t
+        full[:, :, 0, :] += t
+        full[:, :, 1:, 1:] += bias
+        for layer in self.layers:
+            x = layer(x, full)
+        out = dict(emb=x[:, 0], atoms=x[:, 1:], bias=full[:, :, 1:, 1:], delta_pos=delta_pos, pad=pad)
+        if self.ntasks:
+            out["pred"] = self.head2(Fn.gelu(self.head1(x[:, 0])))
+        return out
+
+    def pretrain_loss(self, bt, out, w=(6.0, 0.1, 0.1, 0.5)):
+        hA = out["atoms"]
+        pad = out["pad"]
+        B, N = pad.shape
+        real = ~pad
+        pair = real[:, :, None] & real[:, None, :]
+        spd = bt["spos"] - 1  # (B,N,N), -1 pad
+        tgt = torch.where(spd >= 11, torch.full_like(spd, 10), spd - 1)
+        valid = pair & (spd >= 1) & (spd < 510)
+        tgt = torch.where(valid, tgt, torch.full_like(tgt, -100))
+        l_spd = Fn.cross_entropy(self.spd_head(hA).reshape(-1, 11), tgt.reshape(-1), ignore_index=-100)
+        e = bt["edge"] - 3 - torch.arange(3) * 512  # raw, negative where no bond
+        bt_, st_, cj_ = e[..., 0], e[..., 1], e[..., 2]
+        etgt = 6 * bt_ + 2 * st_ + cj_
+        ev = (bt["edge"][..., 0] > 0) & (bt_ <= 3) & (st_ <= 2) & pair.unsqueeze(-1)
+        etgt = torch.where(ev, etgt, torch.full_like(etgt, -100))
+        l_edge = Fn.cross_entropy(self.edge_head(hA).reshape(-1, 24), etgt.reshape(-1),
+                                  ignore_index=-100)
+        parts = [torch.tensor(0.0), l_spd, l_edge, torch.tensor(0.0)]
+        if out["delta_pos"] is not None:
+            z = self.pos_head(hA)
+            p3 = torch.cat([o(z) for o in self.pos_out], dim=-1)  # (B,N,N,3)
+            clean = bt["pos"]
+            tv = clean.unsqueeze(1) - clean.unsqueeze(2)
+            eye = torch.eye(N, dtype=torch.bool)[None]
+            v3 = pair & ~eye & (tv.abs().sum(-1) > 0) & bt["has3d"][:, None, None]
+            cos = Fn.cosine_similarity(p3, tv, dim=-1)
+            lm = ((1 - cos) * v3).sum((1, 2))
+            cnt = v3.sum((1, 2))
+            ok = cnt > 0
+            if ok.any():
+                parts[3] = (lm[ok] / cnt[ok]).mean()
+            # denoise head
+            C, H = self.C, self.H
+            dh = C // H
+            q = (self.dq(hA) * dh ** -0.5).view(B, N, H, dh).transpose(1, 2)
+            k = self.dk(hA).view(B, N, H, dh).transpose(1, 2)
+            v = self.dv(hA).view(B, N, H, dh).transpose(1, 2)  # (B,H,N,dh)
+            a = torch.softmax(q @ k.transpose(-1, -2) + out["bias"], dim=-1)
+            a = torch.nan_to_num(a)  # rows of pad atoms
+            a = Fn.dropout(a, 0.1, self.training)
+            dp = out["delta_pos"]  # (B,N,N,3)
+            F3 = []
+            for ax in range(3):
+                o = (a * dp[..., ax].unsqueeze(1)) @ v  # (B,H,N,dh)
+                F3.append(self.dout[ax](o.transpose(1, 2).reshape(B, N, C)))
+            F3 = torch.cat(F3, dim=-1)
+            dm = real & (bt["am"] == 1) & bt["has3d"][:, None]
+            if dm.any():
+                parts[0] = (1 - Fn.cosine_similarity(F3[dm], bt["noise"][dm], dim=-1)).mean()
+        loss = sum(wi * p for wi, p in zip(w, parts))
+        return loss, parts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cmd", choices=["encode", "train"])
+    ap.add_argument("input")
+    ap.add_argument("--config", default="small")
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--steps", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--mode", type=int, default=None, help="force mode 0 blend, 1 2D, 2 3D")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--emb-out", default=None, help="write embeddings (float32 raw) here")
+    ap.add_argument("--state-dict", default=None, help="load weights from this torch file")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    recs = list(read_stream(args.input))
+    pretrain = args.cmd == "train"
+    model = MoleBlend(args.config, has3d=True, pretrain=pretrain)
+    if args.state_dict:
+        model.load_state_dict(torch.load(args.state_dict), strict=False)
+    batches = [collate(recs[i:i + args.batch], args.mode) for i in range(0, len(recs), args.batch)]
+    if args.cmd == "encode":
+        model.eval()
+        embs = []
+        t0 = time.perf_counter()
+        with torch.no_grad():
+            for bt in batches:
+                embs.append(model(bt)["emb"])
+        el = time.perf_counter() - t0
+        if args.emb_out:
+            torch.cat(embs).numpy().astype(np.float32).tofile(args.emb_out)
+        print(f"torch encode: {len(recs)} mols {el:.3f} s {len(recs) / el:.1f} mol/s")
+    else:
+        model.train()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
+                                weight_decay=0.0)
+        nmol = 0
+        t0 = None
+        for step in range(args.steps + args.warmup):
+            if step == args.warmup:
+                t0 = time.perf_counter()
+                nmol = 0
+            bt = batches[step % len(batches)]
+            out = model(bt)
+            loss, parts = model.pretrain_loss(bt, out)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+            opt.step()
+            nmol += bt["B"]
+        el = time.perf_counter() - t0
+        print(f"torch train: {nmol} mols {el:.3f} s {nmol / el:.1f} mol/s loss {loss.item():.4f}")
+
+
+if __name__ == "__main__":
+    main()
