@@ -29,6 +29,7 @@ void ckpt_meta_init(struct ckpt_meta *m)
 {
     memset(m, 0, sizeof *m);
     m->best_valid = NAN;
+    m->shuffle = m->batch = -1;
     m->adamw.beta1 = 0.9;
     m->adamw.beta2 = 0.999;
     m->adamw.eps = 1e-8;
@@ -182,7 +183,11 @@ static void pack_header(msgpack_packer *pk, const struct ckpt_meta *m)
     mp_pack_key(pk, "epoch");
     msgpack_pack_int64(pk, m->epoch);
     mp_pack_key(pk, "data");
-    msgpack_pack_map(pk, 3);
+    msgpack_pack_map(pk, 5);
+    mp_pack_key(pk, "shuffle");
+    msgpack_pack_int64(pk, m->shuffle);
+    mp_pack_key(pk, "batch");
+    msgpack_pack_int64(pk, m->batch);
     mp_pack_key(pk, "pos");
     msgpack_pack_uint64(pk, m->data_pos);
     mp_pack_key(pk, "read");
@@ -541,6 +546,10 @@ static int parse_header(struct ckpt_meta *m, const msgpack_object *o, const char
             m->data_read = (uint64_t)v;
         if (!get_int(x, "seed", &v))
             m->seed = (uint64_t)v;
+        if (!get_int(x, "shuffle", &v))
+            m->shuffle = v;
+        if (!get_int(x, "batch", &v))
+            m->batch = v;
     }
     x = mp_map_get(o, "rng");
     if (x && x->type == MSGPACK_OBJECT_ARRAY && x->via.array.size == RNG_STATE_WORDS)

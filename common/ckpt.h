@@ -48,6 +48,7 @@ struct ckpt_meta {
     uint64_t data_pos;      /* records handed to batches so far (loader position) */
     uint64_t data_read;     /* records read from the input so far */
     uint64_t seed;          /* --seed of the run */
+    int64_t shuffle, batch; /* loader settings of the run (-1 = unknown) */
     uint64_t rng[RNG_STATE_WORDS]; /* model RNG (dropout) state */
     struct {
         double peak, min_lr;

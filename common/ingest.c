@@ -1,7 +1,12 @@
 /* ingest.c: see ingest.h */
 #define _POSIX_C_SOURCE 200809L
 #include "ingest.h"
+#include "mol.h"
+#include "molops.h"
+#include "sdf.h"
+#include "smifile.h"
 #include "util.h"
+#include "xyz.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -45,7 +50,6 @@ int mpk_in_open(struct mpk_in *r, const char *path, size_t max_bytes, char *err,
     msgpack_unpacked_init(&r->res);
     r->icap = 1 << 17;
     r->ibuf = emalloc(r->icap);
-    r->boundary = 1;
     return 0;
 }
 
@@ -65,16 +69,18 @@ void mpk_in_close(struct mpk_in *r)
 }
 
 /* Move input bytes into the unpacker (through zstd inside a frame). Returns the number of
- * bytes added (0 is possible mid-frame), MPK_END at end of input, or MPK_BAD/MPK_IOERR. */
+ * bytes added (0 is possible mid-frame), -3 at end of input, or MPK_BAD/MPK_IOERR.
+ * A zstd frame may start wherever a msgpack object ends (plain and compressed pieces can be
+ * concatenated in any order), so plain bytes are fed only up to the next zstd magic. */
 static long mpk_fill(struct mpk_in *r, char *err, size_t errlen)
 {
-    if (r->ipos == r->ilen || (r->boundary && r->ilen - r->ipos < 4 && !r->eof)) {
+    if (r->ipos == r->ilen || (r->ilen - r->ipos < 4 && !r->eof)) {
         size_t keep = r->ilen - r->ipos;
         memmove(r->ibuf, r->ibuf + r->ipos, keep);
         r->ilen = keep;
         r->ipos = 0;
-        if (!r->eof) {
-            size_t got = fread(r->ibuf + keep, 1, r->icap - keep, r->fp);
+        while (!r->eof && r->ilen < 4) {
+            size_t got = fread(r->ibuf + r->ilen, 1, r->icap - r->ilen, r->fp);
             if (got == 0) {
                 if (ferror(r->fp)) {
                     seterr(err, errlen, "read error: %s", strerror(errno));
@@ -93,21 +99,21 @@ static long mpk_fill(struct mpk_in *r, char *err, size_t errlen)
             return -3; /* end of input */
         }
     }
-    if (r->boundary) {
-        if (r->ilen - r->ipos >= 4 && !memcmp(r->ibuf + r->ipos, zstd_magic, 4)) {
-            if (!r->zd && !(r->zd = ZSTD_createDCtx()))
-                enprintf(EXIT_IO, "out of memory");
-            ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
-            r->in_zstd = 1;
-        }
-        r->boundary = 0;
+    const unsigned char *p = r->ibuf + r->ipos;
+    size_t avail = r->ilen - r->ipos;
+    if (!r->in_zstd && avail >= 4 && !memcmp(p, zstd_magic, 4) &&
+        msgpack_unpacker_message_size(&r->up) == 0) {
+        if (!r->zd && !(r->zd = ZSTD_createDCtx()))
+            enprintf(EXIT_IO, "out of memory");
+        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+        r->in_zstd = 1;
     }
     if (r->in_zstd) {
         size_t cap = ZSTD_DStreamOutSize();
         if (!msgpack_unpacker_reserve_buffer(&r->up, cap))
             enprintf(EXIT_IO, "out of memory");
         ZSTD_outBuffer out = {msgpack_unpacker_buffer(&r->up), cap, 0};
-        ZSTD_inBuffer in = {r->ibuf + r->ipos, r->ilen - r->ipos, 0};
+        ZSTD_inBuffer in = {p, avail, 0};
         size_t ret = ZSTD_decompressStream(r->zd, &out, &in);
         if (ZSTD_isError(ret)) {
             seterr(err, errlen, "zstd: %s", ZSTD_getErrorName(ret));
@@ -115,18 +121,22 @@ static long mpk_fill(struct mpk_in *r, char *err, size_t errlen)
         }
         r->ipos += in.pos;
         msgpack_unpacker_buffer_consumed(&r->up, out.pos);
-        if (ret == 0) {
+        if (ret == 0)
             r->in_zstd = 0;
-            r->boundary = 1;
-        }
         return (long)out.pos;
     }
-    size_t n = r->ilen - r->ipos;
+    /* plain: up to the next possible frame start (keep 3 bytes that may begin a magic) */
+    size_t n = r->eof ? avail : avail - 3;
+    for (size_t i = 1; i + 4 <= avail; i++)
+        if (p[i] == zstd_magic[0] && !memcmp(p + i, zstd_magic, 4)) {
+            n = i;
+            break;
+        }
     if (!msgpack_unpacker_reserve_buffer(&r->up, n))
         enprintf(EXIT_IO, "out of memory");
-    memcpy(msgpack_unpacker_buffer(&r->up), r->ibuf + r->ipos, n);
+    memcpy(msgpack_unpacker_buffer(&r->up), p, n);
     msgpack_unpacker_buffer_consumed(&r->up, n);
-    r->ipos = r->ilen;
+    r->ipos += n;
     return (long)n;
 }
 
@@ -149,7 +159,9 @@ int mpk_in_next(struct mpk_in *r, msgpack_object **o, int *is_header, char *err,
         }
         if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
             enprintf(EXIT_IO, "out of memory");
-        if (r->up.used - r->up.off > r->max_bytes) {
+        /* bytes of the partial object so far (msgpack consumes container headers early, so
+         * used - off alone can be 0 inside a record) */
+        if (msgpack_unpacker_message_size(&r->up) > r->max_bytes) {
             seterr(err, errlen, "record exceeds %zu bytes", r->max_bytes);
             return MPK_BAD;
         }
@@ -157,7 +169,7 @@ int mpk_in_next(struct mpk_in *r, msgpack_object **o, int *is_header, char *err,
         if (n == MPK_BAD || n == MPK_IOERR)
             return (int)n;
         if (n == -3) {
-            if (r->up.used > r->up.off) {
+            if (msgpack_unpacker_message_size(&r->up) > 0) {
                 seterr(err, errlen, "truncated record at end of stream");
                 return MPK_BAD;
             }
@@ -263,4 +275,122 @@ int ingest_detect(const char *name, const char *buf, size_t len)
             return INGEST_CSV;
     }
     return INGEST_SMI;
+}
+
+/* ---------------------------------------------------------------- molecule record loop */
+
+void ingest_opts_init(struct ingest_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->tol = MOL_BOND_TOL;
+    o->header = -1;
+    o->max_atoms = MOL_MAX_ATOMS_DEFAULT;
+}
+
+int ingest_src_init(struct ingest_src *s, const struct ingest_opts *o, const char *name,
+                    const char *detect_name, const char *buf, size_t len, char *err,
+                    size_t errlen)
+{
+    memset(s, 0, sizeof *s);
+    s->o = o;
+    s->name = name;
+    s->fmt = o->fmt ? o->fmt : ingest_detect(detect_name, buf, len);
+    if (s->fmt == INGEST_SDF) {
+        s->it = ecalloc(1, sizeof(struct sdf_iter));
+        sdf_iter_init(s->it, buf, len);
+        return 0;
+    }
+    if (s->fmt == INGEST_XYZ) {
+        s->it = ecalloc(1, sizeof(struct xyz_iter));
+        xyz_iter_init(s->it, buf, len);
+        return 0;
+    }
+    struct smi_opts so = {o->delim, o->smiles_col, o->id_col, o->header, detect_name};
+    if (!so.delim && s->fmt == INGEST_CSV)
+        so.delim = ',';
+    if (!so.delim && s->fmt == INGEST_TSV)
+        so.delim = '\t';
+    if (!so.delim && s->fmt == INGEST_SMI)
+        so.name_hint = "input.smi"; /* whitespace layout, whatever the name says */
+    s->it = ecalloc(1, sizeof(struct smi_iter));
+    if (smi_iter_init(s->it, buf, len, &so, err, errlen)) {
+        smi_iter_free(s->it);
+        free(s->it);
+        s->it = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void ingest_src_free(struct ingest_src *s)
+{
+    if (s->it) {
+        if (s->fmt == INGEST_SDF)
+            sdf_iter_free(s->it);
+        else if (s->fmt == INGEST_XYZ)
+            xyz_iter_free(s->it);
+        else
+            smi_iter_free(s->it);
+        free(s->it);
+    }
+    memset(s, 0, sizeof *s);
+}
+
+/* Take "line L: what" apart: s->line = L, err = what. */
+static void strip_line(struct ingest_src *s, char *err)
+{
+    unsigned long l;
+    int k = 0;
+    if (sscanf(err, "line %lu: %n", &l, &k) == 1 && k > 0) {
+        s->line = (uint32_t)l;
+        memmove(err, err + k, strlen(err + k) + 1);
+    }
+}
+
+int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errlen)
+{
+    int r;
+    if (!s->it)
+        return 0;
+    if (s->fmt == INGEST_SDF) {
+        struct sdf_iter *it = s->it;
+        r = sdf_iter_next(it, m, err, errlen);
+        s->span_start = it->span_start, s->span_end = it->span_end;
+        s->line = it->line0, s->index = it->index;
+    } else if (s->fmt == INGEST_XYZ) {
+        struct xyz_iter *it = s->it;
+        r = xyz_iter_next(it, m, err, errlen);
+        s->span_start = it->span_start, s->span_end = it->span_end;
+        s->line = it->line0, s->index = it->index;
+    } else {
+        struct smi_iter *it = s->it;
+        r = smi_iter_next(it, m, err, errlen);
+        s->span_start = it->span_start, s->span_end = it->span_end;
+        s->line = it->line0, s->index = it->index;
+    }
+    if (r <= 0) {
+        if (r < 0)
+            strip_line(s, err);
+        return r;
+    }
+    mol_set_str(&m->src, s->name);
+    m->rec = s->index;
+    m->line = s->line;
+    const struct ingest_opts *o = s->o;
+    if (s->fmt == INGEST_XYZ && o->perceive && m->pos && mol_perceive_bonds(m, o->tol, err, errlen))
+        goto bad;
+    if (o->check_valence && m->has_bonds && mol_check_valence(m, err, errlen))
+        goto bad;
+    if (!o->keep_h && mol_remove_h(m, err, errlen) < 0)
+        goto bad;
+    if (m->n > o->max_atoms) {
+        seterr(err, errlen, "molecule '%s' has %u %satoms, more than --max-atoms %u",
+               m->id ? m->id : "", m->n, o->keep_h ? "" : "heavy ", o->max_atoms);
+        goto bad;
+    }
+    return 1;
+bad:
+    strip_line(s, err);
+    mol_free(m);
+    return -1;
 }

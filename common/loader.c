@@ -30,6 +30,7 @@ int loader_open(struct loader *l, char *const *files, int nfiles, const struct l
         }
     l->cap = l->o.shuffle > 1 ? l->o.shuffle : 1;
     l->buf = ecalloc((size_t)l->cap, sizeof *l->buf);
+    l->bsrc = ecalloc((size_t)l->cap, sizeof *l->bsrc);
     rng_init_keyed(&l->rng, l->o.seed, 0x6c6f61646572ULL /* "loader" */, 0, 0);
     return 0;
 }
@@ -41,6 +42,7 @@ void loader_close(struct loader *l)
     for (int i = 0; i < l->nbuf; i++)
         mol_free(&l->buf[i]);
     free(l->buf);
+    free(l->bsrc);
     for (int i = 0; i < l->nfiles; i++)
         free(l->files[i]);
     free(l->files);
@@ -48,7 +50,7 @@ void loader_close(struct loader *l)
 }
 
 /* Read one usable molecule of the current pass into *m. 1 ok, 0 pass exhausted, -1 error. */
-static int read_one(struct loader *l, struct mol *m)
+static int read_one(struct loader *l, struct mol *m, struct loader_src *src)
 {
     for (;;) {
         if (!l->is_open) {
@@ -108,16 +110,25 @@ static int read_one(struct loader *l, struct mol *m)
             l->status = EXIT_DATA;
             return -1;
         }
+        src->file = l->fi;
+        src->index = idx;
         return 1;
     }
 }
 
-int loader_next(struct loader *l, struct mol *m)
+const char *loader_file_name(const struct loader *l, int i)
+{
+    if (i < 0 || i >= l->nfiles)
+        return "?";
+    return strcmp(l->files[i], "-") ? l->files[i] : "<stdin>";
+}
+
+int loader_next(struct loader *l, struct mol *m, struct loader_src *src)
 {
     for (;;) {
         /* fill the buffer */
         while (!l->pass_done && l->nbuf < l->cap) {
-            int ret = read_one(l, &l->buf[l->nbuf]);
+            int ret = read_one(l, &l->buf[l->nbuf], &l->bsrc[l->nbuf]);
             if (ret < 0)
                 return -1;
             if (ret == 0) {
@@ -129,7 +140,10 @@ int loader_next(struct loader *l, struct mol *m)
         if (l->nbuf > 0) {
             uint32_t j = l->cap > 1 ? rng_below(&l->rng, (uint32_t)l->nbuf) : 0;
             *m = l->buf[j];
+            if (src)
+                *src = l->bsrc[j];
             l->buf[j] = l->buf[--l->nbuf];
+            l->bsrc[j] = l->bsrc[l->nbuf];
             memset(&l->buf[l->nbuf], 0, sizeof l->buf[0]);
             l->pos++;
             return 1;
@@ -145,11 +159,11 @@ int loader_next(struct loader *l, struct mol *m)
     }
 }
 
-int loader_batch(struct loader *l, struct mol *mols, int B)
+int loader_batch(struct loader *l, struct mol *mols, struct loader_src *src, int B)
 {
     int k = 0;
     while (k < B) {
-        int ret = loader_next(l, &mols[k]);
+        int ret = loader_next(l, &mols[k], src ? &src[k] : NULL);
         if (ret < 0) {
             for (int i = 0; i < k; i++)
                 mol_free(&mols[i]);
@@ -166,7 +180,7 @@ int loader_skip(struct loader *l, uint64_t n)
 {
     while (l->pos < n) {
         struct mol m;
-        int ret = loader_next(l, &m);
+        int ret = loader_next(l, &m, NULL);
         if (ret < 0)
             return -1;
         if (ret == 0) {

@@ -26,6 +26,12 @@ struct loader_opts {
     size_t max_bytes;     /* record size bound (0 = default) */
 };
 
+/* Where a molecule came from (for messages): files[file], 0-based data record index. */
+struct loader_src {
+    int file;
+    uint64_t index;
+};
+
 struct loader {
     struct loader_opts o;
     char **files;         /* owned copies; "-" = stdin */
@@ -37,6 +43,7 @@ struct loader {
     int pass_done;        /* all files of this pass read */
     struct rng rng;
     struct mol *buf;      /* shuffle buffer */
+    struct loader_src *bsrc; /* origin of each buffered molecule */
     int nbuf, cap;
     uint64_t pos;         /* molecules handed out */
     uint64_t read;        /* data records read (all passes) */
@@ -47,12 +54,15 @@ struct loader {
 /* files[0..nfiles) ("-" = stdin; nfiles 0 = stdin). Returns 0, or -1 (reported) for an
  * impossible combination (stdin with epochs > 1). */
 int loader_open(struct loader *l, char *const *files, int nfiles, const struct loader_opts *o);
-/* Next molecule into *m (decoded, owned by the caller: mol_free it). Returns 1, 0 at the end of
- * the last epoch, or -1 after reporting (l->status has the exit code). */
-int loader_next(struct loader *l, struct mol *m);
-/* Up to B molecules into mols[0..); returns the count (0 = end), -1 on error. The caller
- * mol_frees them. */
-int loader_batch(struct loader *l, struct mol *mols, int B);
+/* Next molecule into *m (decoded, owned by the caller: mol_free it) and its origin into *src
+ * (may be NULL). Returns 1, 0 at the end of the last epoch, or -1 after reporting (l->status
+ * has the exit code). */
+int loader_next(struct loader *l, struct mol *m, struct loader_src *src);
+/* Up to B molecules into mols[0..) (origins into src[0..) if non-NULL); returns the count
+ * (0 = end), -1 on error. The caller mol_frees them. */
+int loader_batch(struct loader *l, struct mol *mols, struct loader_src *src, int B);
+/* Display name of input file i ("<stdin>" for "-"). */
+const char *loader_file_name(const struct loader *l, int i);
 /* Skip n molecules (resume). -1 if the input ends first (reported). */
 int loader_skip(struct loader *l, uint64_t n);
 void loader_close(struct loader *l);

@@ -228,9 +228,11 @@ struct model {
     const struct batch *batch;
     int B, N, T, train;
     float loss;                      /* total (weighted) loss */
+    double loss_d;                   /* the same, as accumulated (double) */
     float loss_parts[MODEL_NLOSS];   /* unweighted parts (MODEL_LOSS_*) */
     int loss_count[MODEL_NLOSS];     /* entries averaged (0: part absent, contributes 0) */
     int have_forward;
+    int *scratch_int;                /* (max_batch) */
 };
 
 /* Fill cfg with a preset: "tiny" (L2 C16 H2 F16 K8, tests), "small" (4/128/8/128, K128),

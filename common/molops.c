@@ -314,71 +314,99 @@ static uint32_t other_end(const struct mol *m, uint32_t b, uint32_t i)
     return m->bonds[2 * b] == i ? m->bonds[2 * b + 1] : m->bonds[2 * b];
 }
 
-/* Is bond b (between u and v) in a ring of fewer than 8 atoms? BFS from u to v avoiding b,
- * depth-limited to 6 edges. */
-static int in_small_ring(const struct mol *m, const struct adj *a, uint32_t b, uint32_t *dist,
-                         uint32_t *queue)
-{
-    uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
-    uint32_t head = 0, tail = 0, found = 0;
-    dist[u] = 0;
-    queue[tail++] = u;
-    while (head < tail && !found) {
-        uint32_t x = queue[head++];
-        if (dist[x] >= 6)
-            continue;
-        for (uint32_t k = a->off[x]; k < a->off[x + 1]; k++) {
-            uint32_t bb = a->bnd[k];
-            if (bb == b)
-                continue;
-            uint32_t y = other_end(m, bb, x);
-            if (dist[y] != UINT32_MAX)
-                continue;
-            dist[y] = dist[x] + 1;
-            queue[tail++] = y;
-            if (y == v) {
-                found = 1;
-                break;
-            }
-        }
-    }
-    for (uint32_t k = 0; k < tail; k++)
-        dist[queue[k]] = UINT32_MAX;
-    return (int)found;
-}
-
 static uint32_t degree(const struct adj *a, uint32_t i)
 {
     return a->off[i + 1] - a->off[i];
 }
 
-/* Should H atom h (degree 1, bond hb to nbr) be kept because it defines double-bond stereo? */
-static int defines_bond_stereo(const struct mol *m, const struct adj *a, uint32_t h, uint32_t hb,
-                               uint32_t nbr, uint32_t *dist, uint32_t *queue)
+/* Should the H whose bond hb goes to nbr be kept because it defines double-bond stereo?
+ * RDKit keeps it when nbr has degree 2 and a double bond, and the H bond has a direction. Only
+ * SMILES input carries directions here ("bdir"): RDKit 2022.09's SD reader removes H before it
+ * derives directions from coordinates, so imine H atoms of SD records go (checked on 5,400
+ * records of the shared data). */
+static int defines_bond_stereo(const struct mol *m, const struct adj *a, uint32_t hb,
+                               uint32_t nbr)
 {
-    (void)h;
-    if (degree(a, nbr) != 2 || !m->bo)
+    if (degree(a, nbr) != 2 || !m->bo || !m->bdir || !m->bdir[hb])
         return 0;
-    for (uint32_t k = a->off[nbr]; k < a->off[nbr + 1]; k++) {
-        uint32_t b = a->bnd[k];
-        if (m->bo[b] != BO_DOUBLE)
-            continue;
-        if (m->bdir && m->bdir[hb])
-            return 1; /* SMILES: H bond carries '/' or '\' */
-        if (!m->pos)
-            continue;
-        /* molfile: RDKit runs detectBondStereochemistry before removeHs; it gives the
-         * neighbouring single bonds a direction for every stereo-candidate double bond */
-        if (m->bst && m->bst[b] == 3)
-            continue; /* "either" double bond */
-        uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
-        if (degree(a, u) < 2 || degree(a, v) < 2)
-            continue;
-        if (in_small_ring(m, a, b, dist, queue))
-            continue;
-        return 1;
-    }
+    for (uint32_t k = a->off[nbr]; k < a->off[nbr + 1]; k++)
+        if (m->bo[a->bnd[k]] == BO_DOUBLE)
+            return 1;
     return 0;
+}
+
+/* Would RDKit give atom c a non-tetrahedral chiral tag (square planar, trigonal bipyramidal,
+ * octahedral)? From SMILES: chir >= 4 (RDKit's tag numbers). From 3D coordinates: RDKit's
+ * assignChiralTypesFrom3D, run before removeHs, tags an atom with Z >= 15, 3..6 neighbours,
+ * no wavy bond starting at it, and a set of disjoint near-opposite neighbour pairs
+ * (cos < -0.9): one pair with 3..5 neighbours, two with 4..5, three with 6. */
+static int nontetrahedral(const struct mol *m, const struct adj *a, uint32_t c)
+{
+    if (m->chir && m->chir[c] >= 4)
+        return 1;
+    if (m->z[c] < 15 || !m->pos || !m->is3d)
+        return 0;
+    uint32_t cnt = 0, nz = 0;
+    double v[6][3];
+    for (uint32_t k = a->off[c]; k < a->off[c + 1]; k++) {
+        uint32_t b = a->bnd[k];
+        if (m->bst && m->bst[b] == 4 && m->bonds[2 * b] == c && m->bo && m->bo[b] == BO_SINGLE)
+            return 0; /* wavy bond */
+        if (cnt == 6)
+            return 0;
+        uint32_t o = other_end(m, b, c);
+        double d[3], l = 0;
+        for (int q = 0; q < 3; q++) {
+            d[q] = (double)m->pos[3 * o + q] - m->pos[3 * c + q];
+            l += d[q] * d[q];
+        }
+        l = sqrt(l);
+        if (l < 1e-16)
+            return 0;
+        for (int q = 0; q < 3; q++)
+            v[cnt][q] = d[q] / l;
+        cnt++;
+        nz += !m->bo || m->bo[b] != BO_OTHER;
+    }
+    if (nz < 3 || nz + (m->nh ? m->nh[c] : 0) > 6 || cnt < 3)
+        return 0;
+    int pair[6] = {0}, pairs = 0;
+    for (uint32_t i = 0; i < cnt; i++)
+        for (uint32_t j = i + 1; j < cnt; j++)
+            if (v[i][0] * v[j][0] + v[i][1] * v[j][1] + v[i][2] * v[j][2] < -(1 - 0.1)) {
+                if (pair[i] || pair[j])
+                    return 0;
+                pair[i] = (int)j + 1;
+                pair[j] = (int)i + 1;
+                pairs++;
+            }
+    return (pairs == 1 && cnt >= 3 && cnt <= 5) || (pairs == 2 && (cnt == 4 || cnt == 5)) ||
+           (pairs == 3 && cnt == 6);
+}
+
+/* Flags of the H atoms RDKit's removeHs removes (see molops.h); *count gets their number. */
+static uint8_t *removable_h(const struct mol *m, const struct adj *a, uint32_t *count)
+{
+    uint32_t n = m->n;
+    uint8_t *rm = ecalloc(n + 1, 1);
+    *count = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (m->z[i] != 1 || degree(a, i) != 1)
+            continue; /* not H, or H with no bond / several bonds: kept */
+        if (m->iso && m->iso[i])
+            continue; /* isotopic H kept */
+        uint32_t b = a->bnd[a->off[i]];
+        uint32_t nbr = other_end(m, b, i);
+        if (nbr == i || m->z[nbr] == 0 || m->z[nbr] == 1)
+            continue; /* dummy neighbour, or only H neighbours (H2) */
+        if (defines_bond_stereo(m, a, b, nbr))
+            continue;
+        if (m->z[nbr] >= 15 && nontetrahedral(m, a, nbr))
+            continue; /* RDKit keeps H on atoms with non-tetrahedral stereo */
+        rm[i] = 1;
+        (*count)++;
+    }
+    return rm;
 }
 
 int mol_remove_h(struct mol *m, char *err, size_t errlen)
@@ -405,28 +433,8 @@ int mol_remove_h(struct mol *m, char *err, size_t errlen)
 
     struct adj a;
     adj_build(&a, m);
-    uint8_t *rm = ecalloc(n + 1, 1);
-    uint32_t *dist = emalloc(emul(n + 1, sizeof *dist));
-    uint32_t *queue = emalloc(emul(n + 1, sizeof *queue));
-    for (uint32_t i = 0; i < n; i++)
-        dist[i] = UINT32_MAX;
     uint32_t nrm = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        if (m->z[i] != 1 || degree(&a, i) != 1)
-            continue; /* not H, or H with no bond / several bonds: kept */
-        if (m->iso && m->iso[i])
-            continue; /* isotopic H kept */
-        uint32_t b = a.bnd[a.off[i]];
-        uint32_t nbr = other_end(m, b, i);
-        if (nbr == i || m->z[nbr] == 0 || m->z[nbr] == 1)
-            continue; /* dummy neighbour, or only H neighbours (H2) */
-        if (defines_bond_stereo(m, &a, i, b, nbr, dist, queue))
-            continue;
-        rm[i] = 1;
-        nrm++;
-    }
-    free(dist);
-    free(queue);
+    uint8_t *rm = removable_h(m, &a, &nrm);
     if (!nrm) {
         adj_free(&a);
         free(rm);
@@ -576,10 +584,29 @@ int mol_check_valence(const struct mol *m, char *err, size_t errlen)
         return 0;
     /* bond order sums in half units */
     uint32_t *acc2 = ecalloc(n + 1, sizeof *acc2);
+    uint32_t *hx = ecalloc(n + 1, sizeof *hx); /* H atoms mol_remove_h would remove */
     uint8_t *arom = ecalloc(n + 1, 1);
+    uint8_t *rm = NULL;
+    if (m->bonds && m->bo) {
+        struct adj a;
+        uint32_t cnt;
+        for (uint32_t b = 0; b < 2 * m->nb; b++)
+            if (m->bonds[b] >= n) {
+                set_err(err, errlen, "bond %u refers to atom %u >= %u", b / 2, m->bonds[b], n);
+                free(acc2), free(hx), free(arom);
+                return -1;
+            }
+        adj_build(&a, m);
+        rm = removable_h(m, &a, &cnt);
+        adj_free(&a);
+    }
     for (uint32_t b = 0; b < m->nb && m->bonds && m->bo; b++) {
         uint32_t i = m->bonds[2 * b], j = m->bonds[2 * b + 1];
         uint32_t v2 = 0;
+        if (rm[i] || rm[j]) { /* same result before or after mol_remove_h */
+            hx[rm[i] ? j : i]++;
+            continue;
+        }
         switch (m->bo[b]) {
         case BO_SINGLE: v2 = 2; break;
         case BO_DOUBLE: v2 = 4; break;
@@ -593,10 +620,14 @@ int mol_check_valence(const struct mol *m, char *err, size_t errlen)
     int ret = 0;
     for (uint32_t i = 0; i < n && !ret; i++) {
         int z = m->z[i];
-        if (z <= 0 || z > ELEM_MAX || maxval_tab[z] < 0)
+        if (z <= 0 || z > ELEM_MAX || maxval_tab[z] < 0 || (rm && rm[i]))
             continue;
         int chg = m->chg ? m->chg[i] : 0;
-        double accum = acc2[i] / 2.0 + (m->nh ? m->nh[i] : 0);
+        /* after RDKit's removeHs only some removed H stay explicit (aromatic N/P, atoms with
+         * noImplicit); the others are implicit and not part of the explicit valence */
+        double accum = acc2[i] / 2.0;
+        if ((arom[i] && (z == 7 || z == 15)) || (m->noimp && m->noimp[i]))
+            accum += hx[i] + (m->nh ? m->nh[i] : 0);
         /* RDKit: an aromatic atom whose sum exceeds its valence takes the closest allowed
          * valence within 1.5 (kekulisation may lower it) */
         int dv = maxval_tab[z]; /* approximate: default valence handled via the max */
@@ -618,6 +649,8 @@ int mol_check_valence(const struct mol *m, char *err, size_t errlen)
         }
     }
     free(acc2);
+    free(hx);
     free(arom);
+    free(rm);
     return ret;
 }

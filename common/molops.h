@@ -35,9 +35,11 @@ int mol_perceive_bonds(struct mol *m, double tol, char *err, size_t errlen);
 /* Remove hydrogen atoms as RDKit's MolOps::removeHs with default RemoveHsParameters does
  * (RDKit 2022.09). An H atom is kept when it has no bond or more than one, is an isotope,
  * is bonded only to H atoms (H2), is bonded to a dummy atom (z = 0), or defines double-bond
- * stereo: its neighbour has degree 2 and a double bond that is a stereo candidate (the H bond
- * has a SMILES direction, or, from coordinates, the double bond is not "either" (bst 3), both
- * its ends have degree > 1 and it is not in a ring smaller than 8). Every removed H adds one to
+ * stereo (its neighbour has degree 2 and a double bond, and the H bond has a SMILES direction
+ * "bdir"; RDKit's SD reader removes H before deriving directions, so SD imine H go), or is
+ * bonded to an atom with non-tetrahedral stereo (SMILES chir >= 4, or, with 3D coordinates,
+ * the geometry RDKit's assignChiralTypesFrom3D tags: e.g. 5-coordinate P). Every
+ * removed H adds one to
  * its neighbour's "nh"; chirality tags ("chir") are inverted when the removal permutes the
  * neighbour order as RDKit does. Atoms and bonds keep their order; all per-atom, per-bond and
  * per-pair arrays present are remapped (the "path" bond indices too); V arrays are unchanged.
@@ -47,11 +49,15 @@ int mol_remove_h(struct mol *m, char *err, size_t errlen);
 /* 1 if m has pos with any z != 0 (RDKit's nonzero-z rule), else 0. */
 int mol_is_3d(const struct mol *m);
 
-/* RDKit sanitisation's explicit-valence test on the heavy-atom graph with all H present
- * (call before mol_remove_h): an atom fails when the sum of its bond orders (aromatic 1.5,
- * rounded like RDKit, dative/other 0) + nh exceeds the largest allowed valence of its element
- * adjusted for the formal charge. Elements without a valence rule (most metals) always pass.
- * Returns 0, or -1 with err "atom A (El): explicit valence V > permitted P". */
+/* RDKit sanitisation's explicit-valence test as SDMolSupplier applies it, after removeHs (the
+ * result is the same whether this runs before or after mol_remove_h: H atoms mol_remove_h would
+ * remove count as removed). An atom fails when the sum of its bond orders (aromatic 1.5, with
+ * RDKit's aromatic allowance; dative/other 0) plus the removed H that RDKit keeps explicit
+ * (on aromatic N/P and noimp atoms) exceeds the largest allowed valence of its element adjusted
+ * for the formal charge. Uncharged N of valence 5 with a multiple bond to O/N passes (RDKit's
+ * cleanUp makes nitro/azide groups charge-separated first). Elements without a valence rule
+ * (most metals) always pass. Returns 0, or -1 with err "atom A (El): explicit valence V >
+ * permitted P" (A is 1-based). */
 int mol_check_valence(const struct mol *m, char *err, size_t errlen);
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,9 +121,10 @@ static int read_row(struct smi_iter *it, char *err, size_t errlen)
             uint32_t qline = it->line;
             i++;
             for (;;) {
-                if (i >= n) {
-                    it->pos = n;
-                    it->span_end = n;
+                if (i >= n) { /* the bad record is the rest of the line of the quote */
+                    const char *nl = memchr(s + it->span_start, '\n', n - it->span_start);
+                    it->pos = it->span_end = nl ? (size_t)(nl - s) + 1 : n;
+                    it->line = it->line0 + (nl != NULL);
                     setf(err, errlen, "line %u: unterminated quoted field", qline);
                     return -1;
                 }
@@ -289,12 +291,6 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
         header = best >= 0;
         if (!header && !it->ws && !parses(cell(it, 0))) {
             /* a header of unknown names: the next row's first cell must parse */
-            size_t sp = it->pos;
-            uint32_t sl = it->line;
-            char **tmp = NULL;
-            int keep = it->ncell;
-            (void)keep;
-            tmp = NULL;
             struct smi_iter peek = *it;
             peek.cells.p = NULL, peek.cells.len = peek.cells.cap = 0;
             peek.off = NULL, peek.capoff = 0, peek.ncell = 0;
@@ -304,9 +300,6 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
                     header = parses(peek.cells.p + peek.off[k]);
             buf_free(&peek.cells);
             free(peek.off);
-            free(tmp);
-            it->pos = sp;
-            it->line = sl;
         }
     }
     it->ncols = it->ws ? 2 : it->ncell;
@@ -441,6 +434,11 @@ int smi_iter_next(struct smi_iter *it, struct mol *m, char *err, size_t errlen)
     }
     size_t sl;
     const char *s = trim(cell(it, it->scol), &sl);
+    for (size_t k = 0; k < sl; k++) /* text after whitespace (CXSMILES extension) is ignored */
+        if (is_sp(s[k]) || s[k] == '\n') {
+            sl = k;
+            break;
+        }
     if (!sl) {
         setf(err, errlen, "line %u: empty SMILES", it->line0);
         return -1;

@@ -20,7 +20,9 @@
  * .smi name), else the 0-based data-record index as text; m->rec = that index, m->line = the
  * record's first line (1-based). Every other column becomes a label: numbers (1, 1.0, -1e-3)
  * LAB_NUM, empty cells and nan/NaN LAB_NIL, anything else (incl. inf) LAB_STR. Repeated header
- * names get a suffix "_2", "_3"... Cells are trimmed of spaces for SMILES, id and numbers. */
+ * names get a suffix "_2", "_3"... Cells are trimmed of spaces for SMILES, id and numbers; in a
+ * SMILES cell, text after inner whitespace (e.g. a CXSMILES "|...|" extension) is ignored, as RDKit
+ * does. */
 #ifndef MB_SMIFILE_H
 #define MB_SMIFILE_H
 

@@ -57,7 +57,7 @@ static int sym_dir(int sy)
 static uint8_t sym_bo(int sy, int both_arom)
 {
     switch (sy) {
-    case SY_SINGLE: case SY_UP: case SY_DOWN: return BO_SINGLE;
+    case SY_SINGLE: return BO_SINGLE; /* '/' '\\' carry no order (RDKit: as no symbol) */
     case SY_DOUBLE: return BO_DOUBLE;
     case SY_TRIPLE: return BO_TRIPLE;
     case SY_QUAD: return BO_OTHER;
@@ -94,11 +94,12 @@ struct sp {
     uint32_t n, cap_a;   /* atoms */
     uint32_t nb, cap_b;  /* chain bonds (then all bonds after the merge) */
     uint32_t nring;      /* ring bonds in rb */
+    uint32_t nchain;     /* chain bonds (bond indices below are chain bonds) */
     uint32_t ev;         /* neighbour-order key counter */
     uint8_t *z, *nh, *noimp, *arom, *chir;
     int8_t *chg;
     uint16_t *iso, *aclass;
-    uint32_t *hkey, *parent;
+    uint32_t *parent;
     uint16_t *bonds;
     uint8_t *bo, *bdir;
     uint32_t *bka, *bkb;
@@ -136,7 +137,7 @@ static const char *chdesc(const struct sp *p, size_t i, char *buf, size_t n)
     if (i >= p->len)
         return "end of SMILES";
     unsigned char c = (unsigned char)p->s[i];
-    if (c > 32 && c < 127)
+    if (c >= 32 && c < 127)
         snprintf(buf, n, "'%c'", c);
     else
         snprintf(buf, n, "byte 0x%02x", c);
@@ -154,7 +155,7 @@ static int new_atom(struct sp *p, size_t col)
         return fail(p, col, "too many atoms (more than %d)", MOL_MAX_ATOMS_HARD);
     uint32_t a = p->n++;
     p->z[a] = 0, p->nh[a] = 0, p->noimp[a] = 0, p->arom[a] = 0, p->chir[a] = 0;
-    p->chg[a] = 0, p->iso[a] = 0, p->aclass[a] = 0, p->hkey[a] = 0, p->parent[a] = UINT32_MAX;
+    p->chg[a] = 0, p->iso[a] = 0, p->aclass[a] = 0, p->parent[a] = UINT32_MAX;
     return (int)a;
 }
 
@@ -516,7 +517,11 @@ static int cmp_u32(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Rewrite @/@@ tags from SMILES neighbour order to bond-array order (H last). */
+/* Rewrite @/@@ tags from SMILES neighbour order to bond-array order, as RDKit's
+ * AdjustAtomChiralityFlags does: one swap per inversion between the two orders of the atom's
+ * bonds (H not included), plus one more for a degree-3 atom that either starts the SMILES (or a
+ * '.' component) with exactly one H, or has no single H, exactly one ring-closure bond and only
+ * single (or dative) bonds. Both cases amount to placing the H (or lone pair) last. */
 static void fix_chirality(struct sp *p)
 {
     uint32_t n = p->n, nb = p->nb;
@@ -531,21 +536,27 @@ static void fix_chirality(struct sp *p)
         off[a + 1] += off[a];
     memcpy(fill, off, (size_t)n * sizeof *fill);
     for (uint32_t j = 0; j < nb; j++) {
-        lst[fill[p->bonds[2 * j]]++] = p->bka[j];
-        lst[fill[p->bonds[2 * j + 1]]++] = p->bkb[j];
+        lst[fill[p->bonds[2 * j]]++] = j;
+        lst[fill[p->bonds[2 * j + 1]]++] = j;
     }
     for (uint32_t a = 0; a < n; a++) {
         if (p->chir[a] != 1 && p->chir[a] != 2)
             continue;
-        /* keys of the neighbours in bond order, then the H; parity of its inversions */
         uint32_t k0 = off[a], k1 = off[a + 1];
-        unsigned inv = 0;
+        unsigned inv = 0, closures = 0, unsat = 0;
         for (uint32_t u = k0; u < k1; u++) {
-            for (uint32_t v = u + 1; v < k1; v++)
-                inv += lst[u] > lst[v];
-            if (p->nh[a])
-                inv += lst[u] > p->hkey[a];
+            uint32_t ju = lst[u];
+            uint32_t ku = p->bonds[2 * ju] == a ? p->bka[ju] : p->bkb[ju];
+            for (uint32_t v = u + 1; v < k1; v++) {
+                uint32_t jv = lst[v];
+                inv += ku > (p->bonds[2 * jv] == a ? p->bka[jv] : p->bkb[jv]);
+            }
+            closures += ju >= p->nchain;
+            unsat |= p->bo[ju] != BO_SINGLE && p->bo[ju] != BO_DATIVE;
         }
+        if (k1 - k0 == 3 && ((p->parent[a] == UINT32_MAX && p->nh[a] == 1) ||
+                             (p->nh[a] != 1 && closures == 1 && !unsat)))
+            inv++;
         if (inv & 1)
             p->chir[a] ^= 3;
     }
@@ -557,6 +568,7 @@ static void fix_chirality(struct sp *p)
 static int finish(struct sp *p)
 {
     /* ring bonds: sort by ring number then closing order, reject duplicates, append */
+    p->nchain = p->nb;
     if (p->nring) {
         qsort(p->rb, p->nring, sizeof *p->rb, cmp_ring_bond);
         uint32_t *pairs = emalloc(emul(p->nring, sizeof *pairs));
@@ -615,8 +627,6 @@ static int parse_main(struct sp *p)
                 return -1;
             if (cur >= 0)
                 add_chain_bond(p, (uint32_t)cur, (uint32_t)a, sy);
-            if (p->nh[a])
-                p->hkey[a] = p->ev++;
             cur = a;
             sy = SY_NONE;
             need_atom = 0;
@@ -720,7 +730,7 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
     p->cap_b = (uint32_t)(cb < UINT32_MAX ? cb : UINT32_MAX);
     /* one scratch block: per-atom, per-bond and per-character arrays */
     size_t sz_a = ca * (5 * sizeof(uint8_t) + sizeof(int8_t) + 2 * sizeof(uint16_t) +
-                        2 * sizeof(uint32_t));
+                        sizeof(uint32_t));
     size_t sz_b = emul(cb, 2 * sizeof(uint16_t) + 2 * sizeof(uint8_t) + 2 * sizeof(uint32_t) +
                                sizeof(struct ring_bond) + 2 * sizeof(uint32_t) + sizeof(int));
     char *blk = emalloc(sz_a + sz_b + 64);
@@ -732,7 +742,6 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
     } while (0)
     /* widest types first keeps alignment */
     CARVE(p->rb, cb);
-    CARVE(p->hkey, ca);
     CARVE(p->parent, ca);
     CARVE(p->bka, cb);
     CARVE(p->bkb, cb);

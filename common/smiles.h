@@ -13,9 +13,9 @@
  *     the order of closing. A ring-closure bond is stored (opening atom, closing atom) when the
  *     opening end carries a bond-order symbol (- = # $ : -> <-), else (closing atom, opening atom).
  *     '<-' stores the bond reversed (dative bond from the right-hand atom to the left-hand one).
- *   - bo: - or '/' '\' -> BO_SINGLE, = -> BO_DOUBLE, # -> BO_TRIPLE, $ -> BO_OTHER (quadruple),
- *     : -> BO_AROMATIC, -> and <- -> BO_DATIVE; no symbol -> BO_AROMATIC between two aromatic
- *     atoms, else BO_SINGLE. Ring-closure symbols may be written on either end; two different
+ *   - bo: - -> BO_SINGLE, = -> BO_DOUBLE, # -> BO_TRIPLE, $ -> BO_OTHER (quadruple),
+ *     : -> BO_AROMATIC, -> and <- -> BO_DATIVE; no symbol or only '/' '\' -> BO_AROMATIC between
+ *     two aromatic atoms (as RDKit), else BO_SINGLE. Ring-closure symbols may be written on either end; two different
  *     order symbols on the two ends are an error.
  *   - bdir (1 '/', 2 '\') is expressed for the stored direction bonds[2i] -> bonds[2i+1], as
  *     RDKit's ENDUPRIGHT / ENDDOWNRIGHT: "F/C=C/F" gives bdir 1 on both single bonds. A symbol
@@ -32,8 +32,7 @@
  *     stored as 0 (unspecified). Tags are kept on every atom as written, even when the atom is
  *     not a stereocentre (stereo perception, a later stage, decides).
  *
- * Not done here: implicit H, valence checks, aromaticity perception, kekulization, H removal.
- * Bond-direction symbols never change the bond order (RDKit: single). */
+ * Not done here: implicit H, valence checks, aromaticity perception, kekulization, H removal. */
 #ifndef MB_SMILES_H
 #define MB_SMILES_H
 

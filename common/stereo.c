@@ -1,22 +1,982 @@
-/* stereo.c: see stereo.h. */
+/* stereo.c: see stereo.h.
+ *
+ * What RDKit 2022.09 does, and what this file mirrors (rules learnt from RDKit's Chirality.cpp,
+ * MolFileStereochem.cpp and MolFileParser.cpp; no code copied):
+ *
+ * 1. Initial tags. SMILES: the parsed tag ("chir"). SDF with 3D coordinates: assignChiralTypesFrom3D
+ *    (signed volume of the first three neighbours around the centre, tolerance 0.1 A^3; an atom
+ *    needs 3+ explicit neighbours, total degree <= 4, and total degree 4 unless S/Se). Hydrogens
+ *    removed afterwards go last in the neighbour order (removeHs permutes the tag so), which is
+ *    what using the centre as the fourth point gives. SDF 2D: wedge / hash bonds
+ *    (atomChiralTypeFromBondDir). Sanitisation (cleanupChirality) then drops tags on non-SP3
+ *    atoms.
+ * 2. Bond directions. SMILES: "/" "\" (ENDUPRIGHT / ENDDOWNRIGHT for bonds[2i] -> bonds[2i+1]).
+ *    Coordinates: detectBondStereochemistry marks the single bonds around every candidate double
+ *    bond (double, not "either", both ends with degree > 1, not in a ring smaller than 8) so that
+ *    the geometric cis/trans relation is reproduced; we use the geometry directly.
+ * 3. Legacy assignStereochemistry(cleanIt, force, flagPossibleStereoCenters): legacy CIP ranks
+ *    (iterateCIPRanks: atomic number / isotope / map number invariants refined by neighbour
+ *    ranks repeated twice the bond order, hydrogens as zeros), then alternately assign R/S to
+ *    tagged legal centres without duplicate neighbour ranks and E/Z to double bonds with marked
+ *    neighbours, re-ranking with the new R/S and E/Z until nothing changes. Finally tags of
+ *    atoms without a CIP code are cleared, except ring stereo pairs (findChiralAtomSpecialCases,
+ *    e.g. 1,4-disubstituted cyclohexanes). */
 #include "stereo.h"
 
 #include "mol.h"
+#include "perceive.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+enum { DIR_NONE = 0, DIR_UP = 1, DIR_DOWN = 2, DIR_UNKNOWN = 3, DIR_EITHER = 4 };
+enum { CIP_NONE = 0, CIP_S = 1, CIP_R = 2 };
+
+struct st {
+    const struct mol *m;
+    const struct perceive *p;
+    uint32_t n, nb;
+    uint32_t *off, *nbr, *nbd; /* adjacency in bond-index order (RDKit's iteration order) */
+    uint8_t *tag;              /* working chiral tags (0, 1 CW, 2 CCW) */
+    uint8_t *cip;              /* CIP_* */
+    uint8_t *bst;              /* working bond stereo (STEREO_*) */
+    uint8_t *dir;              /* DIR_* per bond */
+    uint8_t *cand;             /* ring stereo candidate cache: 0 unknown, 1 no, 2 yes */
+    uint32_t *rank;            /* current CIP ranks */
+    int have_ranks;
+    int geom;                  /* bond E/Z from coordinates instead of directions */
+    /* ranking scratch */
+    int32_t *hist;  /* n * hstride */
+    uint32_t hstride;
+    int32_t *rows;
+    size_t rows_cap;
+    uint32_t *idx, *tmp;
+    uint32_t row_len;
+};
+
+/* ------------------------------------------------------------------ small helpers */
+
+static uint32_t st_deg(const struct st *s, uint32_t a)
+{
+    return s->off[a + 1] - s->off[a];
+}
+
+static int st_btype(const struct st *s, uint32_t b)
+{
+    return s->p->btype ? s->p->btype[b] : s->m->bo[b];
+}
+
+static int st_hs(const struct st *s, uint32_t a)
+{
+    return s->p->hs ? s->p->hs[a] : (s->m->nh ? s->m->nh[a] : 0);
+}
+
+static int st_iso(const struct st *s, uint32_t a)
+{
+    return s->m->iso ? s->m->iso[a] : 0;
+}
+
+/* Most common isotope mass number (RDKit's table for the elements that matter; else ~2Z). */
+static int common_isotope(int z)
+{
+    static const unsigned char tab[87] = {
+        0,   1,   4,   7,   9,   11,  12,  14,  16,  19,  20,  23,  24,  27,  28,  31,  32,  35,
+        40,  39,  40,  45,  48,  51,  52,  55,  56,  59,  58,  63,  64,  69,  74,  75,  80,  79,
+        84,  85,  88,  89,  90,  93,  98,  98,  102, 103, 106, 107, 114, 115, 120, 121, 130, 127,
+        132, 133, 138, 139, 140, 141, 142, 145, 152, 153, 158, 159, 164, 165, 166, 169, 174, 175,
+        180, 181, 184, 187, 192, 193, 195, 197, 202, 205, 208, 209, 209, 210, 222};
+    if (z >= 0 && z < 87)
+        return tab[z];
+    return 2 * z + 50;
+}
+
+/* Bond counted 2N times (N = bond order as a double; aromatic 1.5 -> 3). */
+static unsigned twice_bond_type(int bt)
+{
+    switch (bt) {
+    case BO_SINGLE: return 2;
+    case BO_DOUBLE: return 4;
+    case BO_TRIPLE: return 6;
+    case BO_AROMATIC: return 3;
+    case BO_DATIVE: return 2;
+    default: return 0;
+    }
+}
+
+/* ------------------------------------------------------------------ ranking */
+
+static int rows_cmp(const struct st *s, uint32_t a, uint32_t b)
+{
+    const int32_t *x = s->rows + (size_t)a * s->row_len, *y = s->rows + (size_t)b * s->row_len;
+    for (uint32_t k = 0; k < s->row_len; k++)
+        if (x[k] != y[k])
+            return x[k] < y[k] ? -1 : 1;
+    return 0;
+}
+
+/* Stable merge sort of s->idx[0..n) by rows; then dense ranks into s->rank. */
+static void rank_rows(struct st *s)
+{
+    uint32_t n = s->n, *a = s->idx, *t = s->tmp;
+    for (uint32_t i = 0; i < n; i++)
+        a[i] = i;
+    for (uint32_t w = 1; w < n; w *= 2) {
+        for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+            uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            uint32_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                t[k++] = rows_cmp(s, a[j], a[i]) < 0 ? a[j++] : a[i++];
+            while (i < mid)
+                t[k++] = a[i++];
+            while (j < hi)
+                t[k++] = a[j++];
+        }
+        uint32_t *x = a;
+        a = t;
+        t = x;
+    }
+    uint32_t cur = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i > 0 && rows_cmp(s, a[i], a[i - 1]) != 0)
+            cur++;
+        s->rank[a[i]] = cur;
+    }
+}
+
+static uint32_t max_rank(const struct st *s)
+{
+    uint32_t mx = 0;
+    for (uint32_t i = 0; i < s->n; i++)
+        if (s->rank[i] > mx)
+            mx = s->rank[i];
+    return mx;
+}
+
+static int rows_reserve(struct st *s, size_t need)
+{
+    if (need <= s->rows_cap)
+        return 0;
+    size_t cap = s->rows_cap ? s->rows_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    int32_t *r = realloc(s->rows, cap * sizeof *r);
+    if (!r)
+        return -1;
+    s->rows = r;
+    s->rows_cap = cap;
+    return 0;
+}
+
+/* Neighbour part of atom a's entry: each neighbour's rank+1 repeated (twice the bond order)
+ * times, neighbours by decreasing rank, then one 0 per hydrogen. Writes to out (may be NULL to
+ * only count); returns the length. */
+static uint32_t nbr_entry(const struct st *s, uint32_t a, int32_t *out)
+{
+    uint32_t len = 0;
+    uint32_t nb[64];
+    unsigned cnt[64];
+    uint32_t k = 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1] && k < 64; e++, k++) {
+        uint32_t o = s->nbr[e], b = s->nbd[e];
+        unsigned c;
+        if (st_btype(s, b) == BO_DOUBLE && s->m->z[o] == 15 &&
+            (st_deg(s, o) == 3 || st_deg(s, o) == 4))
+            c = 1; /* quadriligant P: d-orbital contributions neglected */
+        else
+            c = twice_bond_type(st_btype(s, b));
+        /* insertion by decreasing rank */
+        uint32_t j = k;
+        while (j > 0 && s->rank[nb[j - 1]] < s->rank[o]) {
+            nb[j] = nb[j - 1];
+            cnt[j] = cnt[j - 1];
+            j--;
+        }
+        nb[j] = o;
+        cnt[j] = c;
+    }
+    for (uint32_t j = 0; j < k; j++) {
+        for (unsigned c = 0; c < cnt[j]; c++) {
+            if (out)
+                out[len] = (int32_t)s->rank[nb[j]] + 1;
+            len++;
+        }
+    }
+    int h = st_hs(s, a);
+    for (int c = 0; c < h; c++) {
+        if (out)
+            out[len] = 0;
+        len++;
+    }
+    return len;
+}
+
+/* iterateCIPRanks: invars are the seeds; seeded = 1 starts each entry with the invariant itself
+ * (re-ranking), else with (atomic number, invariant rank). */
+static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
+{
+    uint32_t n = s->n;
+    if (n == 0)
+        return 0;
+    /* initial ranks from the invariants */
+    s->row_len = 1;
+    if (rows_reserve(s, n))
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        s->rows[i] = (int32_t)invars[i];
+    rank_rows(s);
+    uint32_t hlen;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t *h = s->hist + (size_t)i * s->hstride;
+        if (seeded) {
+            h[0] = (int32_t)invars[i];
+        } else {
+            h[0] = s->m->z[i];
+            h[1] = (int32_t)s->rank[i];
+        }
+    }
+    hlen = seeded ? 1 : 2;
+    uint32_t max_its = n / 2 + 1, its = 0;
+    long last = -1;
+    uint32_t nranks = max_rank(s) + 1;
+    while (nranks < n && its < max_its && (last < 0 || (uint32_t)last < nranks)) {
+        uint32_t longest = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t l = nbr_entry(s, i, NULL);
+            if (l > longest)
+                longest = l;
+        }
+        s->row_len = hlen + longest;
+        if (rows_reserve(s, (size_t)n * s->row_len))
+            return -1;
+        for (uint32_t i = 0; i < n; i++) {
+            int32_t *r = s->rows + (size_t)i * s->row_len;
+            memcpy(r, s->hist + (size_t)i * s->hstride, hlen * sizeof *r);
+            uint32_t l = nbr_entry(s, i, r + hlen);
+            for (uint32_t k = hlen + l; k < s->row_len; k++)
+                r[k] = -1;
+        }
+        last = (long)nranks;
+        rank_rows(s);
+        nranks = max_rank(s) + 1;
+        if ((uint32_t)last != nranks) {
+            for (uint32_t i = 0; i < n; i++)
+                s->hist[(size_t)i * s->hstride + its + 1] = (int32_t)s->rank[i];
+            hlen = its + 2;
+        }
+        its++;
+    }
+    return 0;
+}
+
+static int cip_ranks(struct st *s)
+{
+    uint32_t n = s->n;
+    int64_t *inv = malloc((n ? n : 1) * sizeof *inv);
+    if (!inv)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        int z = s->m->z[i], iso = st_iso(s, i);
+        int mass = 0;
+        if (iso) {
+            mass = iso - common_isotope(z);
+            if (mass >= 0)
+                mass += 1;
+        }
+        mass += 512;
+        mass = mass < 0 ? 0 : mass % 1024;
+        int map = -1;
+        if (s->m->aclass && s->m->aclass[i])
+            map = s->m->aclass[i];
+        map = (map + 1) % 1024;
+        inv[i] = ((int64_t)((z % 128) << 10 | mass) << 10) | map;
+    }
+    int r = cip_iterate(s, inv, 0);
+    free(inv);
+    s->have_ranks = 1;
+    return r;
+}
+
+/* rerankAtoms: ranks refined by the R/S and E/Z found so far. */
+static int cip_rerank(struct st *s)
+{
+    uint32_t n = s->n;
+    int64_t factor = 100;
+    while (factor < (int64_t)n)
+        factor *= 10;
+    int64_t *inv = malloc((n ? n : 1) * sizeof *inv);
+    if (!inv)
+        return -1;
+    for (uint32_t i = 0; i < n; i++) {
+        inv[i] = (int64_t)s->rank[i] * factor;
+        if (s->cip[i] == CIP_S)
+            inv[i] += 10;
+        else if (s->cip[i] == CIP_R)
+            inv[i] += 20;
+        for (uint32_t e = s->off[i]; e < s->off[i + 1]; e++) {
+            uint32_t b = s->nbd[e];
+            if (st_btype(s, b) != BO_DOUBLE)
+                continue;
+            if (s->bst[b] == STEREO_E)
+                inv[i] += 1;
+            else if (s->bst[b] == STEREO_Z)
+                inv[i] += 2;
+        }
+    }
+    int r = cip_iterate(s, inv, 1);
+    free(inv);
+    return r;
+}
+
+/* ------------------------------------------------------------------ ring helpers */
+
+static int bond_in_ring(const struct st *s, uint32_t b)
+{
+    if (s->p->bring)
+        return s->p->bring[b] != 0;
+    return s->p->bmin && s->p->bmin[b] != 0;
+}
+
+static int atom_in_ring(const struct st *s, uint32_t a)
+{
+    if (s->p->ring)
+        return s->p->ring[a] != 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+        if (bond_in_ring(s, s->nbd[e]))
+            return 1;
+    return 0;
+}
+
+/* shouldDetectDoubleBondStereo: not in a ring, or the smallest ring is larger than 7. */
+static int should_detect(const struct st *s, uint32_t b)
+{
+    if (!bond_in_ring(s, b))
+        return 1;
+    return s->p->bmin && s->p->bmin[b] > 7;
+}
+
+static int atom_in_ring_size(const struct st *s, uint32_t a, uint32_t size)
+{
+    const struct perceive *p = s->p;
+    if (!p->ring_off)
+        return 0;
+    for (uint32_t r = 0; r < p->nrings; r++) {
+        if (p->ring_off[r + 1] - p->ring_off[r] != size)
+            continue;
+        for (uint32_t k = p->ring_off[r]; k < p->ring_off[r + 1]; k++)
+            if (p->ring_atoms[k] == a)
+                return 1;
+    }
+    return 0;
+}
+
+static int ring_has_bond(const struct perceive *p, uint32_t r, uint32_t b)
+{
+    for (uint32_t k = p->ring_off[r]; k < p->ring_off[r + 1]; k++)
+        if (p->ring_bonds[k] == b)
+            return 1;
+    return 0;
+}
+
+/* queryIsAtomBridgehead: 3+ ring bonds, and two rings sharing more than one bond, one of them
+ * a bond of this atom. */
+static int atom_is_bridgehead(const struct st *s, uint32_t a)
+{
+    const struct perceive *p = s->p;
+    if (st_deg(s, a) < 3 || !p->ring_off || !p->ring_bonds)
+        return 0;
+    uint32_t nrb = 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+        nrb += bond_in_ring(s, s->nbd[e]) != 0;
+    if (nrb < 3)
+        return 0;
+    for (uint32_t i = 0; i < p->nrings; i++) {
+        int in_i = 0;
+        for (uint32_t e = s->off[a]; e < s->off[a + 1] && !in_i; e++)
+            in_i = ring_has_bond(p, i, s->nbd[e]);
+        if (!in_i)
+            continue;
+        for (uint32_t j = i + 1; j < p->nrings; j++) {
+            uint32_t shared = 0;
+            int touches = 0;
+            for (uint32_t k = p->ring_off[i]; k < p->ring_off[i + 1]; k++) {
+                uint32_t b = p->ring_bonds[k];
+                if (!ring_has_bond(p, j, b))
+                    continue;
+                shared++;
+                if (s->m->bonds[2 * b] == a || s->m->bonds[2 * b + 1] == a)
+                    touches = 1;
+            }
+            if (shared > 1 && touches)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ atoms */
+
+static int bond_affects_chirality(const struct st *s, uint32_t b, uint32_t a)
+{
+    return !(s->m->bo[b] == BO_DATIVE && s->m->bonds[2 * b] == a);
+}
+
+static int is_protium(const struct st *s, uint32_t a)
+{
+    return s->m->z[a] == 1 && (st_iso(s, a) == 0 || st_iso(s, a) == 1);
+}
+
+/* isAtomPotentialChiralCenter: returns legal; *dupes set when two neighbours share a rank. */
+static int atom_legal(const struct st *s, uint32_t a, int *dupes)
+{
+    int z = s->m->z[a], hs = st_hs(s, a);
+    uint32_t nz = 0;
+    *dupes = 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+        nz += bond_affects_chirality(s, s->nbd[e], a) != 0;
+    uint32_t tnz = nz + (uint32_t)hs;
+    int legal = 1;
+    if (tnz > 4 || tnz < 3) {
+        legal = 0;
+    } else if (nz < 3 && z != 15 && z != 33) {
+        legal = 0;
+    } else if (nz == 3) {
+        if (hs == 1) {
+            for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+                if (is_protium(s, s->nbr[e]))
+                    legal = 0;
+        } else {
+            legal = 0;
+            if (z == 7) {
+                if (atom_in_ring_size(s, a, 3) || atom_is_bridgehead(s, a))
+                    legal = 1;
+            } else if (z == 15 || z == 33) {
+                legal = 1;
+            } else if (z == 16 || z == 34) {
+                int v = s->p->val ? s->p->val[a] : 0;
+                int chg = s->m->chg ? s->m->chg[a] : 0;
+                if (v == 4 || (v == 3 && chg == 1))
+                    legal = 1;
+            }
+        }
+    }
+    if (!legal)
+        return 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+        if (!bond_affects_chirality(s, s->nbd[e], a))
+            continue;
+        for (uint32_t f = s->off[a]; f < e; f++) {
+            if (!bond_affects_chirality(s, s->nbd[f], a))
+                continue;
+            if (s->rank[s->nbr[f]] == s->rank[s->nbr[e]]) {
+                *dupes = 1;
+                return 1;
+            }
+        }
+    }
+    return 1;
+}
+
+/* assignAtomChiralCodes; returns (unassigned > 0) and sets *changed. */
+static int assign_atom_codes(struct st *s, int *changed)
+{
+    uint32_t unassigned = 0;
+    *changed = 0;
+    for (uint32_t a = 0; a < s->n; a++) {
+        if (s->cip[a])
+            continue;
+        int dupes, tag = s->tag[a];
+        int legal = atom_legal(s, a, &dupes);
+        if (!legal)
+            continue;
+        unassigned++;
+        if (dupes || (tag != CHI_TETRAHEDRAL_CW && tag != CHI_TETRAHEDRAL_CCW))
+            continue;
+        *changed = 1;
+        unassigned--;
+        /* parity of the permutation from bond order to increasing neighbour rank */
+        uint32_t k = 0, r[64];
+        for (uint32_t e = s->off[a]; e < s->off[a + 1] && k < 64; e++)
+            r[k++] = s->rank[s->nbr[e]];
+        int swaps = 0;
+        for (uint32_t i = 0; i < k; i++)
+            for (uint32_t j = i + 1; j < k; j++)
+                swaps += r[i] > r[j];
+        if (k == 3 && st_hs(s, a) == 1)
+            swaps++;
+        if (swaps % 2)
+            tag = tag == CHI_TETRAHEDRAL_CCW ? CHI_TETRAHEDRAL_CW : CHI_TETRAHEDRAL_CCW;
+        s->cip[a] = tag == CHI_TETRAHEDRAL_CCW ? CIP_S : CIP_R;
+    }
+    return unassigned > 0;
+}
+
+/* atomIsCandidateForRingStereochem (cached per call of the cleanup) */
+static int ring_stereo_cand(struct st *s, uint32_t a)
+{
+    if (s->cand[a])
+        return s->cand[a] == 2;
+    int res = 0;
+    if (atom_in_ring(s, a)) {
+        int hs = st_hs(s, a);
+        if (s->m->z[a] == 7 && st_deg(s, a) + (uint32_t)hs == 3 && !atom_in_ring_size(s, a, 3) &&
+            !atom_is_bridgehead(s, a))
+            return 0; /* not cached, as RDKit */
+        uint32_t nonring[64], nn = 0, nring = 0, rk[64], nrk = 0;
+        for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+            uint32_t o = s->nbr[e];
+            if (!bond_in_ring(s, s->nbd[e])) {
+                if (nn < 64)
+                    nonring[nn++] = o;
+            } else {
+                nring++;
+                uint32_t q = 0;
+                while (q < nrk && rk[q] != s->rank[o])
+                    q++;
+                if (q == nrk && nrk < 64)
+                    rk[nrk++] = s->rank[o];
+            }
+        }
+        switch (nn) {
+        case 2: res = s->rank[nonring[0]] != s->rank[nonring[1]]; break;
+        case 1: res = nring >= 2; break;
+        case 0: res = (nring == 4 && nrk == 3) || (nring == 3 && nrk == 2); break;
+        default: res = 0;
+        }
+    }
+    s->cand[a] = res ? 2 : 1;
+    return res;
+}
+
+/* findChiralAtomSpecialCases: keep[a] = 1 for tagged ring atoms without a CIP code that pair
+ * with another such atom of the same ring system. */
+static int ring_special_cases(struct st *s, uint8_t *keep)
+{
+    uint32_t n = s->n, nb = s->nb;
+    uint8_t *seen = calloc(n + 1, 1), *used = calloc(n + 1, 1), *bseen = calloc(nb + 1, 1);
+    uint32_t *queue = malloc((n + 1) * sizeof *queue);
+    if (!seen || !used || !bseen || !queue) {
+        free(seen), free(used), free(bseen), free(queue);
+        return -1;
+    }
+    memset(keep, 0, n);
+    memset(s->cand, 0, n);
+    for (uint32_t a = 0; a < n; a++) {
+        if (seen[a])
+            continue;
+        if (!s->tag[a] || s->cip[a] || !atom_in_ring(s, a) || !ring_stereo_cand(s, a))
+            continue;
+        uint32_t qh = 0, qt = 0;
+        for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+            uint32_t b = s->nbd[e];
+            if (bseen[b])
+                continue;
+            bseen[b] = 1;
+            if (bond_in_ring(s, b)) {
+                uint32_t o = s->nbr[e];
+                if (!seen[o]) {
+                    queue[qt++] = o;
+                    used[o] = 1;
+                }
+            }
+        }
+        int found = 0;
+        while (qh < qt) {
+            uint32_t r = queue[qh++];
+            seen[r] = 1;
+            if (s->tag[r] && !s->cip[r] && ring_stereo_cand(s, r)) {
+                keep[r] = 1;
+                found = 1;
+            }
+            for (uint32_t e = s->off[r]; e < s->off[r + 1]; e++) {
+                uint32_t b = s->nbd[e];
+                if (bseen[b])
+                    continue;
+                bseen[b] = 1;
+                if (bond_in_ring(s, b)) {
+                    uint32_t o = s->nbr[e];
+                    if (!seen[o] && !used[o] && qt < n) {
+                        queue[qt++] = o;
+                        used[o] = 1;
+                    }
+                }
+            }
+        }
+        if (found)
+            keep[a] = 1;
+        seen[a] = 1;
+    }
+    free(seen), free(used), free(bseen), free(queue);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ bonds */
+
+struct nbrdir {
+    uint32_t atom;
+    int dir;
+};
+
+/* findAtomNeighborDirHelper: neighbours of a (other than via ref) with their direction as seen
+ * from a; empty when no neighbour bond is directed or the two neighbours are equivalent. */
+static uint32_t nbr_dirs(const struct st *s, uint32_t a, uint32_t ref, struct nbrdir *out,
+                         int *unknown)
+{
+    uint32_t k = 0;
+    int seen = 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+        uint32_t b = s->nbd[e];
+        int d = s->dir[b];
+        if (d == DIR_UNKNOWN)
+            *unknown = 1;
+        if (b == ref)
+            continue;
+        if (d == DIR_UP || d == DIR_DOWN) {
+            seen = 1;
+            if (s->m->bonds[2 * b] != a)
+                d = d == DIR_DOWN ? DIR_UP : DIR_DOWN;
+        }
+        if (k < 4) {
+            out[k].atom = s->nbr[e];
+            out[k].dir = d;
+            k++;
+        }
+    }
+    if (!seen)
+        return 0;
+    if (k == 2 && s->rank[out[0].atom] == s->rank[out[1].atom])
+        return 0;
+    if (out[0].dir != DIR_UP && out[0].dir != DIR_DOWN) {
+        if (k > 1)
+            out[0].dir = out[1].dir == DIR_DOWN ? DIR_UP : DIR_DOWN;
+    } else if (k > 1 && out[1].dir != DIR_UP && out[1].dir != DIR_DOWN) {
+        out[1].dir = out[0].dir == DIR_DOWN ? DIR_UP : DIR_DOWN;
+    }
+    return k;
+}
+
+static void vsub(const float *a, const float *b, double *o)
+{
+    o[0] = (double)a[0] - b[0];
+    o[1] = (double)a[1] - b[1];
+    o[2] = (double)a[2] - b[2];
+}
+
+static void vcross(const double *a, const double *b, double *o)
+{
+    o[0] = a[1] * b[2] - a[2] * b[1];
+    o[1] = a[2] * b[0] - a[0] * b[2];
+    o[2] = a[0] * b[1] - a[1] * b[0];
+}
+
+static double vdot(const double *a, const double *b)
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/* 1 if x (bonded to a) and y (bonded to b) are cis across a=b: dihedral below 90 degrees. */
+static int geom_cis(const struct st *s, uint32_t x, uint32_t a, uint32_t b, uint32_t y)
+{
+    const float *P = s->m->pos;
+    double b1[3], b2[3], b3[3], n1[3], n2[3];
+    vsub(P + 3 * a, P + 3 * x, b1);
+    vsub(P + 3 * b, P + 3 * a, b2);
+    vsub(P + 3 * y, P + 3 * b, b3);
+    vcross(b1, b2, n1);
+    vcross(b2, b3, n2);
+    /* cos(dihedral) = n1.n2 / |n1||n2| > 0  <=>  |dihedral| < 90 */
+    return vdot(n1, n2) > 0;
+}
+
+/* Highest-ranked neighbour of a (not via ref) for the coordinate path; 0 when none or when two
+ * neighbours are equivalent. Needs a single/aromatic neighbour bond to carry a direction. */
+static int geom_side(const struct st *s, uint32_t a, uint32_t ref, uint32_t *best)
+{
+    uint32_t k = 0, at[4];
+    int directed = 0;
+    for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+        uint32_t b = s->nbd[e];
+        if (b == ref)
+            continue;
+        int bt = st_btype(s, b);
+        if (bt == BO_SINGLE || bt == BO_AROMATIC)
+            directed = 1;
+        if (k < 4)
+            at[k++] = s->nbr[e];
+    }
+    if (!directed || k == 0)
+        return 0;
+    if (k == 2 && s->rank[at[0]] == s->rank[at[1]])
+        return 0;
+    *best = (k == 1 || s->rank[at[0]] > s->rank[at[1]]) ? at[0] : at[1];
+    return 1;
+}
+
+/* isBondCandidateForStereo (detectBondStereochemistry) */
+static int geom_candidate(const struct st *s, uint32_t b)
+{
+    uint32_t u = s->m->bonds[2 * b], v = s->m->bonds[2 * b + 1];
+    return st_btype(s, b) == BO_DOUBLE && s->dir[b] != DIR_EITHER && s->bst[b] != STEREO_ANY &&
+           st_deg(s, u) > 1 && st_deg(s, v) > 1 && should_detect(s, b);
+}
+
+/* assignBondStereoCodes; returns (unassigned > 0) and sets *changed. */
+static int assign_bond_codes(struct st *s, int *changed)
+{
+    uint32_t unassigned = 0;
+    *changed = 0;
+    for (uint32_t b = 0; b < s->nb; b++) {
+        if (st_btype(s, b) != BO_DOUBLE || s->bst[b] != STEREO_NONE || !should_detect(s, b))
+            continue;
+        uint32_t u = s->m->bonds[2 * b], v = s->m->bonds[2 * b + 1];
+        uint32_t du = st_deg(s, u), dv = st_deg(s, v);
+        if (!((du == 2 || du == 3) && (dv == 2 || dv == 3)))
+            continue;
+        unassigned++;
+        if (s->geom) {
+            uint32_t x, y;
+            if (!geom_candidate(s, b) || !geom_side(s, u, b, &x) || !geom_side(s, v, b, &y))
+                continue;
+            int unknown = 0;
+            for (uint32_t e = s->off[u]; e < s->off[u + 1]; e++)
+                unknown |= s->dir[s->nbd[e]] == DIR_UNKNOWN;
+            for (uint32_t e = s->off[v]; e < s->off[v + 1]; e++)
+                unknown |= s->dir[s->nbd[e]] == DIR_UNKNOWN;
+            if (unknown)
+                s->bst[b] = STEREO_ANY;
+            else
+                s->bst[b] = geom_cis(s, x, u, v, y) ? STEREO_Z : STEREO_E;
+            *changed = 1;
+            unassigned--;
+            continue;
+        }
+        struct nbrdir nu[4], nv[4];
+        int unknown = 0;
+        uint32_t ku = nbr_dirs(s, u, b, nu, &unknown);
+        uint32_t kv = nbr_dirs(s, v, b, nv, &unknown);
+        if (!ku || !kv)
+            continue;
+        int du_ = (ku == 1 || s->rank[nu[0].atom] > s->rank[nu[1].atom]) ? nu[0].dir : nu[1].dir;
+        int dv_ = (kv == 1 || s->rank[nv[0].atom] > s->rank[nv[1].atom]) ? nv[0].dir : nv[1].dir;
+        int conf_u = ku == 2 && nu[0].dir == nu[1].dir;
+        int conf_v = kv == 2 && nv[0].dir == nv[1].dir;
+        if (conf_u || conf_v) {
+            /* conflicting directions: no stereo, those directions dropped */
+            s->bst[b] = STEREO_NONE;
+            for (int side = 0; side < 2; side++) {
+                if (!(side == 0 ? conf_u : conf_v))
+                    continue;
+                uint32_t c = side == 0 ? u : v;
+                const struct nbrdir *nd = side == 0 ? nu : nv;
+                for (uint32_t e = s->off[c]; e < s->off[c + 1]; e++)
+                    if (s->nbr[e] == nd[0].atom || s->nbr[e] == nd[1].atom)
+                        s->dir[s->nbd[e]] = DIR_NONE;
+            }
+        } else if (unknown) {
+            s->bst[b] = STEREO_ANY;
+        } else {
+            s->bst[b] = du_ == dv_ ? STEREO_Z : STEREO_E;
+        }
+        *changed = 1;
+        unassigned--;
+    }
+    return unassigned > 0;
+}
+
+/* ------------------------------------------------------------------ initial tags */
+
+/* assignChiralTypesFrom3D on the heavy-atom graph (removed H = last neighbour). */
+static void tags_from_3d(struct st *s)
+{
+    const float *P = s->m->pos;
+    for (uint32_t a = 0; a < s->n; a++) {
+        uint32_t d = st_deg(s, a);
+        int nh = s->m->nh ? s->m->nh[a] : 0;
+        int tdeg = (int)d + st_hs(s, a);
+        int z = s->m->z[a];
+        s->tag[a] = 0;
+        if ((int)d + nh < 3 || tdeg > 4)
+            continue;
+        if (z != 16 && z != 34 && tdeg != 4)
+            continue;
+        if (d < 3)
+            continue; /* needs hydrogen positions; never a stereocentre anyway */
+        double v[3][3];
+        for (int k = 0; k < 3; k++)
+            vsub(P + 3 * s->nbr[s->off[a] + k], P + 3 * a, v[k]);
+        double c[3];
+        vcross(v[1], v[2], c);
+        double vol = vdot(v[0], c);
+        if (vol < -0.1)
+            s->tag[a] = CHI_TETRAHEDRAL_CW;
+        else if (vol > 0.1)
+            s->tag[a] = CHI_TETRAHEDRAL_CCW;
+    }
+}
+
+/* ------------------------------------------------------------------ driver */
+
+static void st_free(struct st *s)
+{
+    free(s->off), free(s->nbr), free(s->nbd), free(s->tag), free(s->cip), free(s->bst);
+    free(s->dir), free(s->cand), free(s->rank), free(s->hist), free(s->rows), free(s->idx);
+    free(s->tmp);
+}
+
+int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
+                        uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen)
+{
+    struct st s;
+    memset(&s, 0, sizeof s);
+    if (!m || !p) {
+        snprintf(err, errlen, "stereo: no molecule or perception");
+        return -1;
+    }
+    uint32_t n = m->n, nb = m->nb;
+    if (n && !m->z) {
+        snprintf(err, errlen, "stereo: no atoms (z)");
+        return -1;
+    }
+    if (nb && (!m->bonds || !m->bo)) {
+        snprintf(err, errlen, "stereo: no bonds");
+        return -1;
+    }
+    s.m = m;
+    s.p = p;
+    s.n = n;
+    s.nb = nb;
+    s.hstride = n / 2 + 4;
+    size_t n1 = n + 1, b1 = nb + 1;
+    s.off = calloc(n1, sizeof *s.off);
+    s.nbr = malloc(2 * b1 * sizeof *s.nbr);
+    s.nbd = malloc(2 * b1 * sizeof *s.nbd);
+    s.tag = calloc(n1, 1);
+    s.cip = calloc(n1, 1);
+    s.cand = calloc(n1, 1);
+    s.bst = calloc(b1, 1);
+    s.dir = calloc(b1, 1);
+    s.rank = calloc(n1, sizeof *s.rank);
+    s.hist = malloc(n1 * s.hstride * sizeof *s.hist);
+    s.idx = malloc(n1 * sizeof *s.idx);
+    s.tmp = malloc(n1 * sizeof *s.tmp);
+    uint8_t *keep = calloc(n1, 1);
+    if (!s.off || !s.nbr || !s.nbd || !s.tag || !s.cip || !s.cand || !s.bst || !s.dir ||
+        !s.rank || !s.hist || !s.idx || !s.tmp || !keep) {
+        st_free(&s);
+        free(keep);
+        snprintf(err, errlen, "stereo: out of memory");
+        return -1;
+    }
+    /* adjacency in bond-index order */
+    for (uint32_t b = 0; b < nb; b++) {
+        if (m->bonds[2 * b] >= n || m->bonds[2 * b + 1] >= n) {
+            st_free(&s);
+            free(keep);
+            snprintf(err, errlen, "stereo: bond %u: atom index out of range", b);
+            return -1;
+        }
+        s.off[m->bonds[2 * b] + 1]++;
+        s.off[m->bonds[2 * b + 1] + 1]++;
+    }
+    for (uint32_t a = 0; a < n; a++)
+        s.off[a + 1] += s.off[a];
+    {
+        uint32_t *fill = s.idx;
+        for (uint32_t a = 0; a < n; a++)
+            fill[a] = s.off[a];
+        for (uint32_t b = 0; b < nb; b++) {
+            uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
+            s.nbr[fill[u]] = v, s.nbd[fill[u]++] = b;
+            s.nbr[fill[v]] = u, s.nbd[fill[v]++] = b;
+        }
+    }
+    int have_pos = m->has_pos && m->pos && m->len[MOL_F_pos] >= 3 * (size_t)n;
+    /* 1. initial tags */
+    if (m->chir) {
+        for (uint32_t a = 0; a < n; a++)
+            s.tag[a] = (m->chir[a] == 1 || m->chir[a] == 2) ? m->chir[a] : 0;
+    } else if (have_pos && m->is3d) {
+        tags_from_3d(&s);
+    }
+    if (p->hyb)
+        for (uint32_t a = 0; a < n; a++)
+            if (s.tag[a] && p->hyb[a] != HYB_SP3)
+                s.tag[a] = 0; /* sanitisation: cleanupChirality */
+    /* 2. bond directions */
+    if (m->bdir) {
+        for (uint32_t b = 0; b < nb; b++)
+            s.dir[b] = (m->bdir[b] == 1) ? DIR_UP : (m->bdir[b] == 2) ? DIR_DOWN : DIR_NONE;
+    } else if (have_pos) {
+        s.geom = 1;
+    }
+    if (m->bst) {
+        for (uint32_t b = 0; b < nb; b++) {
+            if (m->bst[b] == 3 && st_btype(&s, b) == BO_DOUBLE)
+                s.dir[b] = DIR_EITHER;
+            else if (m->bst[b] == 4 && st_btype(&s, b) != BO_DOUBLE)
+                s.dir[b] = DIR_UNKNOWN;
+        }
+    }
+    /* 3. legacy perception (cleanIt: either double bonds become ANY, small rings NONE) */
+    int has_bonds = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        int bt = st_btype(&s, b);
+        if ((bt == BO_DOUBLE || bt == BO_AROMATIC) && !should_detect(&s, b))
+            continue;
+        if (bt == BO_DOUBLE && s.dir[b] == DIR_EITHER)
+            s.bst[b] = STEREO_ANY;
+        if (bt != BO_DOUBLE || has_bonds)
+            continue;
+        if (s.geom) {
+            has_bonds = geom_candidate(&s, b);
+            continue;
+        }
+        for (int end = 0; end < 2 && !has_bonds; end++) {
+            uint32_t a = m->bonds[2 * b + end];
+            for (uint32_t e = s.off[a]; e < s.off[a + 1]; e++)
+                if (s.dir[s.nbd[e]] == DIR_UP || s.dir[s.nbd[e]] == DIR_DOWN)
+                    has_bonds = 1;
+        }
+    }
+    int rc = -1;
+    if (cip_ranks(&s))
+        goto oom;
+    int has_atoms = 1; /* flagPossibleStereoCenters */
+    for (;;) {
+        int ch_a = 0, ch_b = 0;
+        if (has_atoms)
+            has_atoms = assign_atom_codes(&s, &ch_a);
+        if (has_bonds)
+            has_bonds = assign_bond_codes(&s, &ch_b);
+        if (!((has_atoms || has_bonds) && (ch_a || ch_b)))
+            break;
+        if (cip_rerank(&s))
+            goto oom;
+    }
+    /* cleanup: tags survive with a CIP code or as ring stereo pairs */
+    if (ring_special_cases(&s, keep))
+        goto oom;
+    for (uint32_t a = 0; a < n; a++)
+        if (s.tag[a] && !s.cip[a] && !keep[a])
+            s.tag[a] = 0;
+    if (atom_chiral)
+        memcpy(atom_chiral, s.tag, n);
+    if (bond_stereo)
+        memcpy(bond_stereo, s.bst, nb);
+    if (ranks_out)
+        memcpy(ranks_out, s.rank, n * sizeof *ranks_out);
+    rc = 0;
+oom:
+    if (rc)
+        snprintf(err, errlen, "stereo: out of memory");
+    st_free(&s);
+    free(keep);
+    return rc;
+}
 
 int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
                   uint8_t *bond_stereo, char *err, size_t errlen)
 {
-    (void)p;
-    if (!m) {
-        snprintf(err, errlen, "stereo: no molecule");
-        return -1;
-    }
-    if (atom_chiral && m->n)
-        memset(atom_chiral, 0, m->n);
-    if (bond_stereo && m->nb)
-        memset(bond_stereo, 0, m->nb);
-    return 0;
+    return stereo_assign_ranks(m, p, atom_chiral, bond_stereo, NULL, err, errlen);
 }

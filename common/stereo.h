@@ -22,9 +22,13 @@ enum { STEREO_NONE = 0, STEREO_Z = 1, STEREO_E = 2, STEREO_CIS = 3, STEREO_TRANS
 
 /* atom_chiral[n]: OGB chirality raw 0 CHI_UNSPECIFIED, 1 CHI_TETRAHEDRAL_CW, 2 CHI_TETRAHEDRAL_CCW,
    3 CHI_OTHER; bond_stereo[nb]: OGB stereo raw 0 STEREONONE, 1 STEREOZ, 2 STEREOE, 3 STEREOCIS,
-   4 STEREOTRANS, 5 STEREOANY. p may be NULL (stereo.c then perceives what it needs itself).
-   Returns 0, or -1 with err. */
+   4 STEREOTRANS, 5 STEREOANY. p: perception of m (perceive_run); uses hs, hyb, val, btype,
+   ring/bring/bmin and the SSSR rings. Either output may be NULL. Returns 0, or -1 with err. */
 int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
                   uint8_t *bond_stereo, char *err, size_t errlen);
+/* The same, also returning the final legacy CIP ranks (RDKit's "_CIPRank" atom property after
+   assignStereochemistry) in ranks_out[n] when not NULL (tests, benchmarks). */
+int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
+                        uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen);
 
 #endif

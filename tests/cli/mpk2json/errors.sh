@@ -15,7 +15,8 @@ expect_code 3 mpk2json a.mpk > /dev/full 2> err.txt
 expect_code 3 mpk2json no-such.mpk > out.jsonl 2> err.txt
 grep_q 'no-such.mpk: cannot open' err.txt
 expect_code 2 mpk2json --bogus < a.mpk > out.jsonl 2> err.txt
-mpk2json --help | grep_q 'usage: mpk2json' /dev/stdin
+mpk2json --help > j.txt
+grep_q 'usage: mpk2json' j.txt
 # json2mpk errors
 printf '{"n":1}\n{"n":2,\n' > bad.jsonl
 expect_code 1 json2mpk < bad.jsonl > out.mpk 2> err.txt
@@ -26,7 +27,7 @@ grep_q "line 1: record 0: 'z' element 0 is not a u8 value" err.txt
 expect_code 1 json2mpk -k < range.jsonl > out.mpk 2> err.txt
 grep_q 'read 4, written 2, rejected 2' err.txt
 [ "$(mpk2json out.mpk | tr '\n' ' ')" = '{"n":1,"z":[6]} {"n":1,"z":[7]} ' ] || fail "-k kept the wrong records"
-printf '{"a":1} x\n' > trail.jsonl
+printf '{"a":1}x\n' > trail.jsonl
 expect_code 1 json2mpk < trail.jsonl > out.mpk 2> err.txt
 grep_q 'trailing characters' err.txt
 expect_code 3 json2mpk < "$src" > /dev/full 2> err.txt

@@ -1,0 +1,347 @@
+/* encode: molecule embeddings (and predictions) from a trained MoleBLEND checkpoint.
+ *
+ * Input:  moleblend.mol@1 records after relation-build (blend-mask keys optional).
+ * Output: moleblend.mol@1, the same records plus (schemas/encode.md)
+ *         emb   (C) f32  final-layer graph-token state: the molecule embedding
+ *         aemb  (n,C) f32 final-layer atom states, with --atoms
+ *         pred  (NT) f32 with a fine-tuned checkpoint: original units (regression) or logits
+ *               (classification), in the order of the checkpoint's labels
+ * Input mode per record: --mode 2d|3d|blend forces it; otherwise records carrying blend-mask
+ * keys are encoded as blended, and the others as the checkpoint's input mode (a pretrained
+ * "blend" checkpoint: 3D when the record has 3D coordinates, else 2D).
+ * Deterministic: eval mode (no dropout, no noise); the same input gives the same bits.
+ * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O or unusable checkpoint. */
+#include "ckpt.h"
+#include "model.h"
+#include "mol.h"
+#include "rec.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENCODE_VERSION "0.1"
+
+void openblas_set_num_threads(int num_threads); /* OpenBLAS (cblas.h) */
+
+static const char usage_line[] =
+    "[-hkqvfV] --ckpt CKPT [--mode 2d|3d|blend] [--atoms] [--batch B] [--max-atoms N]\n"
+    "       [--threads N] [--zstd L] [--progress] [file...]";
+
+static void usage(void)
+{
+    printf("usage: encode %s\n\n", usage_line);
+    fputs("Add MoleBLEND embeddings to moleblend.mol records (relation-build output).\n"
+          "  --ckpt CKPT        checkpoint from train-step (pretrained or fine-tuned)\n"
+          "  --mode M           encode every record as 2d, 3d or blend (default: the record's\n"
+          "                     blend-mask keys, else the checkpoint's input mode)\n"
+          "  --atoms            also write per-atom embeddings 'aemb' (n x C)\n"
+          "  --batch B          molecules per forward pass (default 16)\n"
+          "  --max-atoms N      largest molecule accepted (default: the checkpoint's)\n"
+          "  --threads N        OpenBLAS threads\n"
+          "  --zstd L           compress the output stream with zstd level L\n"
+          "  -k, --keep-going   skip bad records (counted; exit 1 at the end)\n"
+          "  -f, --force        write msgpack to a terminal\n"
+          "Output keys: emb (C), aemb (n,C) with --atoms, pred (tasks) for fine-tuned checkpoints.\n"
+          "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O or unusable checkpoint.\n",
+          stdout);
+}
+
+struct item {
+    msgpack_sbuffer sb;   /* private copy of the record (extras point into up's zone) */
+    msgpack_unpacked up;
+    struct mol m;
+    uint64_t idx;
+    const char *src;
+    int mode0; /* the record's own mode, written back unchanged */
+};
+
+struct enc {
+    struct model m;
+    struct batch b;
+    int C, NT, atoms, force_mode, ck_mode, keep_going;
+    struct item *items;
+    int nitems, cap;
+    uint64_t nout, bad;
+    float *emb;
+};
+
+static void item_clear(struct item *it)
+{
+    mol_free(&it->m);
+    msgpack_unpacked_destroy(&it->up);
+    msgpack_sbuffer_destroy(&it->sb);
+    memset(it, 0, sizeof *it);
+}
+
+static int mode_for(const struct enc *E, const struct mol *m)
+{
+    if (E->force_mode >= 0)
+        return E->force_mode;
+    if (m->mode >= 0 && (m->mode != MODE_BLEND || (m->pmask && m->amask)))
+        return m->mode;
+    if (E->ck_mode != MODE_BLEND)
+        return E->ck_mode;
+    return m->pos && m->is3d && E->m.cfg.has_3d ? MODE_3D : MODE_2D;
+}
+
+/* Check one molecule alone (to name bad records). 0 ok, -1 bad (reported). */
+static int check_one(struct enc *E, struct item *it)
+{
+    char err[256];
+    const struct mol *p = &it->m;
+    struct batch_opts bo = {0, MODE_2D, NULL};
+    if (it->m.mode == MODE_3D && !E->m.cfg.has_3d) {
+        weprintf("%s: record %llu: 3D input but the checkpoint has no 3D module (use --mode 2d)",
+                 it->src, (unsigned long long)it->idx);
+        return -1;
+    }
+    if (batch_build(&E->b, &p, 1, &bo, err, sizeof err)) {
+        weprintf("%s: record %llu%s%s%s: %s%s", it->src, (unsigned long long)it->idx,
+                 p->id ? " (id=" : "", p->id ? p->id : "", p->id ? ")" : "",
+                 strncmp(err, "molecule 0: ", 12) ? err : err + 12,
+                 p->n > (uint32_t)E->b.max_atoms ? " (raise --max-atoms)" : "");
+        return -1;
+    }
+    return 0;
+}
+
+/* Encode and write the pending items. Returns 0, EXIT_DATA (strict failure) or EXIT_IO. */
+static int flush(struct enc *E, struct rec_writer *w)
+{
+    char err[256];
+    const struct mol **ptr = emalloc((size_t)(E->nitems > 0 ? E->nitems : 1) * sizeof *ptr);
+    struct batch_opts bo = {0, MODE_2D, NULL};
+    int n = 0, ret = 0;
+    for (int i = 0; i < E->nitems; i++) {
+        struct item *it = &E->items[i];
+        it->mode0 = it->m.mode;
+        it->m.mode = mode_for(E, &it->m);
+        if (check_one(E, it)) {
+            E->bad++;
+            if (!E->keep_going) {
+                ret = EXIT_DATA;
+                goto out;
+            }
+            item_clear(it);
+            continue;
+        }
+        ptr[n++] = &it->m;
+    }
+    if (n == 0)
+        goto out;
+    if (batch_build(&E->b, ptr, n, &bo, err, sizeof err) ||
+        model_forward(&E->m, &E->b, 0, NULL, err, sizeof err)) {
+        weprintf("batch ending at record %llu: %s",
+                 (unsigned long long)E->items[E->nitems - 1].idx, err);
+        ret = EXIT_DATA;
+        goto out;
+    }
+    model_graph_emb(&E->m, E->emb);
+    const float *out = model_out(&E->m);
+    const float *pred = E->NT ? model_pred(&E->m) : NULL;
+    int T = E->m.T, C = E->C;
+    for (int k = 0; k < n; k++) {
+        struct mol *m = (struct mol *)ptr[k];
+        m->mode = ((const struct item *)((const char *)m - offsetof(struct item, m)))->mode0;
+        memcpy(mol_alloc(m, MOL_F_emb, (size_t)C), E->emb + (size_t)k * C, (size_t)C * sizeof(float));
+        if (E->atoms) {
+            float *a = mol_alloc(m, MOL_F_aemb, (size_t)m->n * C);
+            for (uint32_t i = 0; i < m->n; i++)
+                memcpy(a + (size_t)i * C, out + ((size_t)k * T + 1 + i) * C,
+                       (size_t)C * sizeof(float));
+        }
+        if (pred)
+            memcpy(mol_alloc(m, MOL_F_pred, (size_t)E->NT), pred + (size_t)k * E->NT,
+                   (size_t)E->NT * sizeof(float));
+        mol_pack(m, rec_begin(w));
+        if (rec_end(w)) {
+            ret = EXIT_IO;
+            goto out;
+        }
+        E->nout++;
+    }
+out:
+    free(ptr);
+    for (int i = 0; i < E->nitems; i++)
+        item_clear(&E->items[i]);
+    E->nitems = 0;
+    return ret;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_CKPT = 256, O_MODE, O_ATOMS, O_BATCH, O_MAXAT, O_THREADS, O_ZSTD, O_PROGRESS };
+    static const struct option lo[] = {
+        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
+        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
+        {"ckpt", required_argument, 0, O_CKPT}, {"mode", required_argument, 0, O_MODE},
+        {"atoms", no_argument, 0, O_ATOMS}, {"batch", required_argument, 0, O_BATCH},
+        {"max-atoms", required_argument, 0, O_MAXAT}, {"threads", required_argument, 0, O_THREADS},
+        {"zstd", required_argument, 0, O_ZSTD}, {"progress", no_argument, 0, O_PROGRESS},
+        {0, 0, 0, 0}};
+    struct enc E;
+    const char *ckpt = NULL;
+    int c, force = 0, batch = 16, max_atoms = 0, zl = 0, prog = 0, ret = 0;
+    char errbuf[CKPT_ERRLEN];
+    struct ckpt_meta meta;
+
+    util_set_argv0(argv[0]);
+    memset(&E, 0, sizeof E);
+    E.force_mode = -1;
+    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(); return 0;
+        case 'V': printf("encode %s\n", ENCODE_VERSION); return 0;
+        case 'k': E.keep_going = 1; break;
+        case 'f': force = 1; break;
+        case 'q': verbosity = 0; break;
+        case 'v': verbosity++; break;
+        case O_CKPT: ckpt = optarg; break;
+        case O_MODE:
+            E.force_mode = !strcmp(optarg, "2d") ? MODE_2D : !strcmp(optarg, "3d") ? MODE_3D
+                           : !strcmp(optarg, "blend") ? MODE_BLEND : -2;
+            if (E.force_mode == -2)
+                eusage(usage_line, "--mode must be 2d, 3d or blend");
+            break;
+        case O_ATOMS: E.atoms = 1; break;
+        case O_BATCH: batch = (int)estrtoll(optarg, "--batch", 1, 65536); break;
+        case O_MAXAT: max_atoms = (int)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD); break;
+        case O_THREADS: openblas_set_num_threads((int)estrtoll(optarg, "--threads", 1, 1024)); break;
+        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
+        case O_PROGRESS: prog = 1; break;
+        default: eusage(usage_line, "unknown option");
+        }
+    }
+    if (!ckpt)
+        eusage(usage_line, "--ckpt is required");
+    util_check_stdout_binary(force);
+
+    /* model from the checkpoint: encoder (+ fine-tune head); pretraining heads dropped */
+    struct model_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    if (ckpt_read_meta(ckpt, &meta, errbuf)) {
+        weprintf("%s", errbuf);
+        return EXIT_IO;
+    }
+    if (ckpt_meta_get_config(&meta, &cfg, errbuf)) {
+        weprintf("%s: %s", ckpt, errbuf);
+        ckpt_meta_free(&meta);
+        return EXIT_IO;
+    }
+    if (cfg.task == MODEL_TASK_PRETRAIN)
+        cfg.task = MODEL_TASK_NONE;
+    cfg.max_batch = batch;
+    if (max_atoms)
+        cfg.max_atoms = max_atoms;
+    E.ck_mode = !meta.input_mode ? MODE_BLEND : !strcmp(meta.input_mode, "2d") ? MODE_2D
+                : !strcmp(meta.input_mode, "3d") ? MODE_3D : MODE_BLEND;
+    if (E.force_mode == MODE_3D && !cfg.has_3d) {
+        ckpt_meta_free(&meta);
+        eusage(usage_line, "--mode 3d: the checkpoint has no 3D module");
+    }
+    if (model_init(&E.m, &cfg, 0, errbuf, sizeof errbuf)) {
+        weprintf("%s: model: %s", ckpt, errbuf);
+        ckpt_meta_free(&meta);
+        return EXIT_IO;
+    }
+    if (ckpt_load_model(ckpt, &E.m, NULL, NULL, CKPT_LOAD_DROP_EXTRA, NULL, errbuf)) {
+        weprintf("%s", errbuf);
+        ckpt_meta_free(&meta);
+        model_free(&E.m);
+        return EXIT_IO;
+    }
+    E.C = cfg.d_model;
+    E.NT = cfg.task == MODEL_TASK_CLASS || cfg.task == MODEL_TASK_REG ? cfg.n_tasks : 0;
+    if (cfg.task == MODEL_TASK_REG && meta.target_mean && meta.nlabels == E.NT)
+        for (int t = 0; t < E.NT; t++) {
+            E.m.y_mean[t] = (float)meta.target_mean[t];
+            E.m.y_std[t] = (float)meta.target_std[t];
+        }
+    ckpt_meta_free(&meta);
+    batch_init(&E.b, batch, cfg.max_atoms, 0);
+    E.emb = emalloc((size_t)batch * E.C * sizeof(float));
+    E.items = ecalloc((size_t)batch, sizeof *E.items);
+    E.cap = batch;
+
+    struct rec_writer w;
+    if (rec_writer_open(&w, "-", zl)) {
+        ret = EXIT_IO;
+        goto done;
+    }
+    rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "encode " ENCODE_VERSION);
+    struct progress pg;
+    progress_init(&pg, prog, 0, "molecules");
+    int nf = argc - optind;
+    uint64_t nin = 0;
+    for (int f = 0; f < (nf > 0 ? nf : 1) && !ret; f++) {
+        const char *path = nf > 0 ? argv[optind + f] : "-";
+        struct rec_reader r;
+        msgpack_object *o;
+        int rr;
+        if (rec_reader_open(&r, path, 0)) {
+            ret = EXIT_IO;
+            break;
+        }
+        r.want_schema = MOL_SCHEMA;
+        r.want_version = MOL_VERSION;
+        while ((rr = rec_read_next(&r, &o)) == 1) {
+            struct item *it = &E.items[E.nitems];
+            const char *err = NULL;
+            nin++;
+            msgpack_sbuffer_init(&it->sb);
+            msgpack_packer pk;
+            msgpack_packer_init(&pk, &it->sb, msgpack_sbuffer_write);
+            msgpack_pack_object(&pk, *o);
+            msgpack_unpacked_init(&it->up);
+            it->idx = r.index - 1;
+            it->src = r.name;
+            if (msgpack_unpack_next(&it->up, it->sb.data, it->sb.size, NULL) !=
+                    MSGPACK_UNPACK_SUCCESS ||
+                mol_unpack(&it->m, &it->up.data, 1, &err)) {
+                weprintf("%s: record %llu: %s", r.name, (unsigned long long)it->idx,
+                         err ? err : "cannot copy record");
+                item_clear(it);
+                E.bad++;
+                if (!E.keep_going) {
+                    ret = EXIT_DATA;
+                    break;
+                }
+                continue;
+            }
+            /* the encoder's outputs of an earlier run are replaced */
+            mol_drop(&it->m, MOL_F_emb);
+            mol_drop(&it->m, MOL_F_aemb);
+            mol_drop(&it->m, MOL_F_pred);
+            E.nitems++;
+            if (E.nitems == E.cap && (ret = flush(&E, &w)))
+                break;
+            progress_update(&pg, E.nout);
+        }
+        /* items refer to r.name: encode them before the reader goes away */
+        if (!ret && E.nitems)
+            ret = flush(&E, &w);
+        if (rr < 0 && !ret)
+            ret = rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
+        rec_reader_close(&r);
+    }
+    progress_done(&pg, E.nout);
+    for (int i = 0; i < E.nitems; i++)
+        item_clear(&E.items[i]);
+    int cr = rec_writer_close(&w);
+    if (cr)
+        ret = EXIT_IO;
+    if (E.bad && !ret)
+        ret = EXIT_DATA;
+    if (E.bad || verbosity >= 2)
+        weprintf("%llu records in, %llu encoded, %llu bad", (unsigned long long)nin,
+                 (unsigned long long)E.nout, (unsigned long long)E.bad);
+done:
+    free(E.items);
+    free(E.emb);
+    batch_free(&E.b);
+    model_free(&E.m);
+    return ret;
+}

@@ -1,0 +1,235 @@
+/* relation-build: OGB atom/bond features, degree, shortest paths, multi-hop bond paths and 3D
+ * pair distances for each molecule record (SPEC 1.2-1.7, schemas/relations.md).
+ *
+ * Input:  moleblend.mol@1 records from conformer-ingest (heavy atoms, H folded into nh).
+ * Output: the same records plus af (n,9) u8, bf (nb,3) u8, deg (n) u8, spd (n,n) u16,
+ *         path (n,n,5) u16 and, when the record has positions, dist (n,n) f32.
+ *         Keys this tool does not know pass through unchanged.
+ * Records RDKit would reject (valence errors, cannot kekulize) and records over --max-atoms are
+ * rejected with a message naming the record.
+ * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O. */
+#include "mol.h"
+#include "perceive.h"
+#include "rec.h"
+#include "relations.h"
+#include "stereo.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RELATION_VERSION "1"
+
+static const char usage_line[] =
+    "[-hkqvfV] [--max-atoms N] [--no-paths] [--no-dist] [--zstd L] [--progress] [file...]";
+
+struct rb_opts {
+    uint32_t max_atoms;
+    int paths, dist;
+};
+
+struct rb_ctx {
+    struct perceive p;
+    struct rel_work w;
+    char err[256];
+};
+
+/* Add the relation keys to m. Returns 0, or -1 with c->err. */
+static int rb_mol(struct mol *m, const struct rb_opts *o, struct rb_ctx *c)
+{
+    uint32_t n = m->n, nb = m->nb;
+    mol_drop(m, MOL_F_af);
+    mol_drop(m, MOL_F_bf);
+    mol_drop(m, MOL_F_deg);
+    mol_drop(m, MOL_F_spd);
+    mol_drop(m, MOL_F_path);
+    mol_drop(m, MOL_F_dist);
+    if (n > o->max_atoms) {
+        snprintf(c->err, sizeof c->err, "%u atoms > --max-atoms %u", n, o->max_atoms);
+        return -1;
+    }
+    if (n > 0 && !m->z) {
+        snprintf(c->err, sizeof c->err, "no 'z' array");
+        return -1;
+    }
+    if (nb > 0 && !m->bonds) {
+        snprintf(c->err, sizeof c->err, "no 'bonds' array");
+        return -1;
+    }
+    if (nb > 0 && !m->bo) {
+        snprintf(c->err, sizeof c->err, "no 'bo' array");
+        return -1;
+    }
+    if (!m->has_bonds) {
+        /* no bond table (XYZ without --perceive-bonds): atomic number only, every other feature
+         * 0, no neighbours; 3D relations still flow (schemas/relations.md) */
+        uint8_t *af0 = mol_alloc(m, MOL_F_af, 9 * (size_t)n);
+        for (uint32_t i = 0; i < n; i++)
+            af0[9 * (size_t)i] = (uint8_t)((m->z[i] >= 1 && m->z[i] <= 118) ? m->z[i] - 1 : 118);
+        nb = 0;
+    } else if (perceive_run(m, &c->p, c->err, sizeof c->err)) {
+        return -1;
+    }
+    uint8_t *af = m->af ? m->af : mol_alloc(m, MOL_F_af, 9 * (size_t)n);
+    uint8_t *bf = mol_alloc(m, MOL_F_bf, 3 * (size_t)nb);
+    if (!m->has_bonds)
+        goto relations;
+    perceive_atom_features(m, &c->p, af);
+    perceive_bond_features(m, &c->p, bf);
+    /* chirality and bond stereo (stereo.c) */
+    {
+        uint8_t *ch = n ? emalloc(n) : NULL, *st = nb ? emalloc(nb) : NULL;
+        int r = stereo_assign(m, &c->p, ch, st, c->err, sizeof c->err);
+        if (r == 0) {
+            for (uint32_t i = 0; i < n; i++)
+                af[9 * (size_t)i + AF_CHIRAL] = ch[i];
+            for (uint32_t b = 0; b < nb; b++)
+                bf[3 * (size_t)b + BF_STEREO] = st[b];
+        }
+        free(ch);
+        free(st);
+        if (r)
+            return -1;
+    }
+relations:;
+    uint8_t *deg = mol_alloc(m, MOL_F_deg, n);
+    if (n)
+        rel_degree(n, nb, m->bonds, deg);
+    uint16_t *spd = mol_alloc(m, MOL_F_spd, (size_t)n * n);
+    uint16_t *path = o->paths ? mol_alloc(m, MOL_F_path, (size_t)n * n * MOL_HOPS) : NULL;
+    if (n && rel_spd_paths(n, nb, m->bonds, spd, path, &c->w)) {
+        snprintf(c->err, sizeof c->err, "out of memory");
+        return -1;
+    }
+    if (o->dist && m->pos && n)
+        rel_distances(n, m->pos, mol_alloc(m, MOL_F_dist, (size_t)n * n));
+    return 0;
+}
+
+#ifndef TESTING
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: %s %s\n", argv0, usage_line);
+    fprintf(fp,
+            "Add RDKit-faithful OGB features and pair relations to each molecule record.\n"
+            "  --max-atoms N    reject molecules with more than N atoms (default %d; PCQM: 256)\n"
+            "  --no-paths       do not write 'path' (multi-hop bond indices)\n"
+            "  --no-dist        do not write 'dist' (pair distances)\n"
+            "  --zstd L         compress output with zstd level L (default 0 = plain)\n"
+            "  -k, --keep-going skip bad records (exit 1 at the end)\n"
+            "  -f, --force      write binary to a terminal\n"
+            "  -q / -v          quieter / more verbose;  --progress  progress on stderr\n"
+            "  -h, --help       this help;  -V, --version  version\n"
+            "Keys written: af (n,9) bf (nb,3) deg (n) spd (n,n) path (n,n,5) dist (n,n).\n"
+            "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n",
+            MOL_MAX_ATOMS_DEFAULT);
+}
+
+int main(int argc, char **argv)
+{
+    struct rb_opts o = {MOL_MAX_ATOMS_DEFAULT, 1, 1};
+    int keep = 0, force = 0, prog = 0, zl = 0, ret = EXIT_OK;
+    enum { O_MAX = 256, O_NOPATH, O_NODIST, O_ZSTD, O_PROGRESS };
+    static const struct option lo[] = {
+        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
+        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
+        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
+        {"max-atoms", required_argument, 0, O_MAX}, {"no-paths", no_argument, 0, O_NOPATH},
+        {"no-dist", no_argument, 0, O_NODIST}, {"zstd", required_argument, 0, O_ZSTD},
+        {"progress", no_argument, 0, O_PROGRESS}, {0, 0, 0, 0}};
+    int c;
+
+    util_set_argv0(argv[0]);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("%s %s\n", argv0, RELATION_VERSION); return EXIT_OK;
+        case 'k': keep = 1; break;
+        case 'f': force = 1; break;
+        case 'q': verbosity = verbosity > 0 ? verbosity - 1 : 0; break;
+        case 'v': verbosity++; break;
+        case O_MAX:
+            o.max_atoms = (uint32_t)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD);
+            break;
+        case O_NOPATH: o.paths = 0; break;
+        case O_NODIST: o.dist = 0; break;
+        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
+        case O_PROGRESS: prog = 1; break;
+        default: eusage(usage_line, "bad option: %s", argv[optind - 1]);
+        }
+    }
+    util_check_stdout_binary(force);
+
+    struct rec_writer w;
+    if (rec_writer_open(&w, "-", zl))
+        return EXIT_IO;
+    rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "relation-build " RELATION_VERSION);
+    struct rb_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    perceive_init(&ctx.p);
+    uint64_t nin = 0, nout = 0, nbad = 0;
+    struct progress pg;
+    progress_init(&pg, prog, 0, "records");
+    int nfiles = argc - optind > 0 ? argc - optind : 1;
+    for (int fi = 0; fi < nfiles && !(ret && !keep); fi++) {
+        const char *path = optind < argc ? argv[optind + fi] : "-";
+        struct rec_reader r;
+        msgpack_object *obj;
+        int rr;
+        if (rec_reader_open(&r, path, 0)) {
+            ret = EXIT_IO;
+            break;
+        }
+        r.want_schema = MOL_SCHEMA;
+        r.want_version = MOL_VERSION;
+        while ((rr = rec_read_next(&r, &obj)) == 1) {
+            uint64_t idx = r.index - 1;
+            struct mol m;
+            const char *uerr = NULL;
+            nin++;
+            int bad = 0;
+            if (mol_unpack(&m, obj, 1, &uerr)) {
+                snprintf(ctx.err, sizeof ctx.err, "%s", uerr ? uerr : "bad record");
+                bad = 1;
+            } else if (rb_mol(&m, &o, &ctx)) {
+                bad = 1;
+            }
+            if (bad) {
+                weprintf("%s: record %llu%s%s%s: %s", r.name, (unsigned long long)idx,
+                         m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", ctx.err);
+                mol_free(&m);
+                nbad++;
+                ret = EXIT_DATA;
+                if (!keep)
+                    break;
+                continue;
+            }
+            mol_pack(&m, rec_begin(&w));
+            mol_free(&m);
+            if (rec_end(&w)) {
+                ret = EXIT_IO;
+                break;
+            }
+            nout++;
+            progress_update(&pg, nin);
+        }
+        if (rr < 0)
+            ret = ret == EXIT_IO || rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
+        rec_reader_close(&r);
+        if (ret == EXIT_IO)
+            break;
+    }
+    progress_done(&pg, nin);
+    perceive_free(&ctx.p);
+    rel_work_free(&ctx.w);
+    if (rec_writer_close(&w))
+        ret = EXIT_IO;
+    if (verbosity >= 2 || nbad)
+        weprintf("%llu records in, %llu out, %llu rejected", (unsigned long long)nin,
+                 (unsigned long long)nout, (unsigned long long)nbad);
+    return ret;
+}
+#endif

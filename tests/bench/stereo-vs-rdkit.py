@@ -1,0 +1,330 @@
+#!/usr/bin/python3
+"""stereo-vs-rdkit: compare common/stereo.c (chirality, bond stereo, legacy CIP ranks) with
+RDKit 2022.09 on the shared datasets ($MB_DATA).
+
+Mode --isolated (default): every molecule is read by RDKit (MolFromSmiles for the MoleculeNet CSVs,
+SDMolSupplier with default sanitize + removeHs for the SDF sets). The stereo driver
+(tests/tools/stereo-rd) gets RDKit's own graph and perception (total H, hybridisation, explicit
+valence, perceived bond types, SSSR rings) plus the pre-stereo input (SMILES: the parsed chiral tags
+and bond directions, after sanitisation; SDF: coordinates and molfile bond stereo flags), so the
+numbers measure the stereo rules alone. Agreement is per atom (chirality exact), per bond (stereo
+exact) and per molecule (final CIP rank vector exact).
+
+usage: stereo-vs-rdkit.py [--bin DIR] [--limit N] [--sets a,b] [--examples K]
+"""
+import argparse
+import collections
+import gzip
+import io
+import os
+import subprocess
+import sys
+import tarfile
+
+import msgpack
+from rdkit import Chem, RDLogger
+
+RDLogger.DisableLog("rdApp.*")
+
+BT = {Chem.BondType.SINGLE: 1, Chem.BondType.DOUBLE: 2, Chem.BondType.TRIPLE: 3,
+      Chem.BondType.AROMATIC: 4, Chem.BondType.DATIVE: 5}
+DIRS = {Chem.BondDir.ENDUPRIGHT: 1, Chem.BondDir.ENDDOWNRIGHT: 2}
+CHI = ["UNSPEC", "CW", "CCW", "OTHER"]
+ST = ["NONE", "Z", "E", "CIS", "TRANS", "ANY"]  # OGB order
+# RDKit Bond::BondStereo enum (NONE, ANY, Z, E, CIS, TRANS) -> OGB raw index
+RD2OGB = {0: 0, 1: 5, 2: 1, 3: 2, 4: 3, 5: 4}
+
+
+def chir_code(a):
+    t = int(a.GetChiralTag())
+    return t if t in (0, 1, 2, 3) else 4
+
+
+def describe(m, final, smi=None, chir=None, bdir=None, pos=None, is3d=False, bst=None):
+    """Record for stereo-rd: graph + perception of m (sanitised), expectations from final."""
+    ri = m.GetRingInfo()
+    n, nb = m.GetNumAtoms(), m.GetNumBonds()
+    bonds = []
+    for b in m.GetBonds():
+        bonds += [b.GetBeginAtomIdx(), b.GetEndAtomIdx()]
+    rec = {
+        "n": n, "nb": nb,
+        "z": [a.GetAtomicNum() for a in m.GetAtoms()],
+        "iso": [a.GetIsotope() for a in m.GetAtoms()],
+        "chg": [a.GetFormalCharge() for a in m.GetAtoms()],
+        "aclass": [a.GetAtomMapNum() for a in m.GetAtoms()],
+        "nh": [a.GetTotalNumHs() for a in m.GetAtoms()],
+        "hs": [a.GetTotalNumHs() for a in m.GetAtoms()],
+        "hyb": [int(a.GetHybridization()) for a in m.GetAtoms()],
+        "val": [a.GetExplicitValence() for a in m.GetAtoms()],
+        "ring": [int(a.IsInRing()) for a in m.GetAtoms()],
+        "bonds": bonds,
+        "bo": [BT.get(b.GetBondType(), 0) for b in m.GetBonds()],
+        "btype": [BT.get(b.GetBondType(), 0) for b in m.GetBonds()],
+        "bring": [int(b.IsInRing()) for b in m.GetBonds()],
+        "bmin": [ri.MinBondRingSize(b.GetIdx()) for b in m.GetBonds()],
+        "rings": [list(r) for r in ri.AtomRings()],
+        "ringb": [list(r) for r in ri.BondRings()],
+        "is3d": int(is3d),
+    }
+    if chir is not None:
+        rec["chir"] = chir
+    if bdir is not None:
+        rec["bdir"] = bdir
+    if pos is not None:
+        rec["pos"] = pos
+    if bst is not None:
+        rec["bst"] = bst
+    exp = {
+        "chir": [chir_code(a) for a in final.GetAtoms()],
+        "st": [RD2OGB.get(int(b.GetStereo()), 0) for b in final.GetBonds()],
+        "rank": [a.GetUnsignedProp("_CIPRank") if a.HasProp("_CIPRank") else -1
+                 for a in final.GetAtoms()],
+        "smi": smi if smi else Chem.MolToSmiles(final),
+        "final": final,
+    }
+    return rec, exp
+
+
+def from_smiles(smi):
+    final = Chem.MolFromSmiles(smi)
+    if final is None:
+        return None
+    try:
+        m0 = Chem.MolFromSmiles(smi, sanitize=False)
+        m0 = Chem.RemoveHs(m0, updateExplicitCount=True)  # sanitises; no stereo perception
+    except Exception:
+        return None
+    if m0.GetNumAtoms() != final.GetNumAtoms():
+        return None
+    chir = [int(a.GetChiralTag()) if int(a.GetChiralTag()) in (1, 2) else 0 for a in m0.GetAtoms()]
+    bdir = [DIRS.get(b.GetBondDir(), 0) for b in m0.GetBonds()]
+    return describe(m0, final, smi=smi, chir=chir, bdir=bdir)
+
+
+def from_molblock(block):
+    final = Chem.MolFromMolBlock(block)  # sanitize + removeHs, as SDMolSupplier
+    if final is None or final.GetNumConformers() == 0:
+        return None
+    conf = final.GetConformer()
+    pos = []
+    for i in range(final.GetNumAtoms()):
+        p = conf.GetAtomPosition(i)
+        pos += [p.x, p.y, p.z]
+    bst = [b.GetIntProp("_MolFileBondStereo") if b.HasProp("_MolFileBondStereo") else 0
+           for b in final.GetBonds()]
+    return describe(final, final, pos=pos, is3d=conf.Is3D(), bst=bst)
+
+
+def csv_smiles(path, col):
+    op = gzip.open if path.endswith(".gz") else open
+    import csv
+    with op(path, "rt") as f:
+        for row in csv.DictReader(f):
+            yield row[col]
+
+
+def sdf_blocks_text(text):
+    cur = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith("$$$$"):
+            yield "".join(cur)
+            cur = []
+        else:
+            cur.append(line)
+    if "".join(cur).strip():
+        yield "".join(cur)
+
+
+def sdf_blocks(path):
+    if path.endswith(".zst"):
+        text = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
+        text = text.decode("latin-1")
+    elif path.endswith(".gz"):
+        with gzip.open(path, "rt", encoding="latin-1") as f:
+            text = f.read()
+    elif path.endswith(".tar.gz"):
+        text = ""
+    else:
+        with open(path, encoding="latin-1") as f:
+            text = f.read()
+    for blk in sdf_blocks_text(text):
+        yield blk.split("M  END")[0] + "M  END\n"
+
+
+def tar_sdf_blocks(path):
+    with tarfile.open(path) as t:
+        for mem in sorted(t.getmembers(), key=lambda x: x.name):
+            if mem.isfile() and mem.name.endswith(".sdf"):
+                text = t.extractfile(mem).read().decode("latin-1")
+                for blk in sdf_blocks_text(text):
+                    yield blk.split("M  END")[0] + "M  END\n"
+
+
+def datasets(data):
+    mn = os.path.join(data, "moleculenet")
+    sets = [
+        ("bbbp", "smi", os.path.join(mn, "bbbp.csv"), "smiles"),
+        ("bace", "smi", os.path.join(mn, "bace.csv"), "mol"),
+        ("tox21", "smi", os.path.join(mn, "tox21.csv"), "smiles"),
+        ("hiv", "smi", os.path.join(mn, "hiv.csv.gz"), "smiles"),
+        ("esol", "smi", os.path.join(mn, "delaney.csv"), "smiles"),
+        ("freesolv", "smi", os.path.join(mn, "freesolv.csv"), "smiles"),
+        ("pcqm4mv2", "sdf", os.path.join(data, "pcqm4mv2", "pcqm4mv2-2k.sdf.gz"), None),
+        ("freesolv-sdf", "tar", os.path.join(data, "freesolv", "sdffiles.tar.gz"), None),
+    ]
+    d3 = os.path.join(data, "sdf-3d")
+    if os.path.isdir(d3):
+        for f in sorted(os.listdir(d3)):
+            if f.endswith(".sdf"):
+                sets.append(("sdf-3d/" + f[:-4], "sdf", os.path.join(d3, f), None))
+    dc = os.path.join(data, "corpus3d")
+    if os.path.isdir(dc):
+        for f in sorted(os.listdir(dc)):
+            if f.endswith(".sdf.zst"):
+                sets.append(("corpus3d/" + f[:-8], "sdf", os.path.join(dc, f), None))
+    return sets
+
+
+def run_driver(binp, recs):
+    buf = io.BytesIO()
+    for r in recs:
+        buf.write(msgpack.packb(r, use_bin_type=True))
+    out = subprocess.run([binp, "-"], input=buf.getvalue(), capture_output=True, check=False)
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr.decode())
+    res = {}
+    for line in out.stdout.decode().splitlines():
+        k, rest = line.split(" ", 1)
+        if rest.startswith("ERR"):
+            res[int(k)] = None
+            continue
+        a, b, c = rest.split("|")
+        res[int(k)] = ([int(x) for x in a.split()], [int(x) for x in b.split()],
+                       [int(x) for x in c.split()])
+    return res
+
+
+def atom_ctx(m, i):
+    a = m.GetAtomWithIdx(i)
+    return "%s deg%d H%d %s%s" % (a.GetSymbol(), a.GetDegree(), a.GetTotalNumHs(),
+                                  str(a.GetHybridization()), " ring" if a.IsInRing() else "")
+
+
+def bond_ctx(m, i):
+    b = m.GetBondWithIdx(i)
+    ri = m.GetRingInfo()
+    return "%s%s %s-%s" % (str(b.GetBondType()),
+                           " ring%d" % ri.MinBondRingSize(i) if b.IsInRing() else "",
+                           b.GetBeginAtom().GetSymbol(), b.GetEndAtom().GetSymbol())
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default=None, help="directory holding stereo-rd")
+    ap.add_argument("--limit", type=int, default=0, help="molecules per set (0 = all)")
+    ap.add_argument("--sets", default="", help="comma-separated set names (prefix match)")
+    ap.add_argument("--examples", type=int, default=2)
+    ap.add_argument("--top", type=int, default=12)
+    args = ap.parse_args()
+    data = os.environ.get("MB_DATA", "/work/shared/data")
+    if not os.path.isfile(os.path.join(data, "README.md")):
+        print("skip - no data ($MB_DATA)")
+        return 0
+    build = os.environ.get("BUILD", "build")
+    binp = os.path.join(args.bin or os.path.join(build, "tests", "tools"), "stereo-rd")
+    if not os.access(binp, os.X_OK):
+        print("stereo-rd not found at %s (make BUILD=... check-build)" % binp)
+        return 2
+    want = [s for s in args.sets.split(",") if s]
+    tot = collections.Counter()
+    pat_a, pat_b = collections.Counter(), collections.Counter()
+    ex_a, ex_b = collections.defaultdict(list), collections.defaultdict(list)
+    print("%-28s %7s %9s %9s %8s %8s %8s %7s" % ("set", "mols", "atoms", "chir-ok", "bonds",
+                                               "st-ok", "rank-ok", "skip"))
+    for name, kind, path, col in datasets(data):
+        if want and not any(name.startswith(w) for w in want):
+            continue
+        if not os.path.exists(path):
+            continue
+        if kind == "smi":
+            src = ((s, from_smiles) for s in csv_smiles(path, col))
+        elif kind == "tar":
+            src = ((b, from_molblock) for b in tar_sdf_blocks(path))
+        else:
+            src = ((b, from_molblock) for b in sdf_blocks(path))
+        recs, exps, skipped = [], [], 0
+        for item, fn in src:
+            if args.limit and len(recs) + skipped >= args.limit:
+                break
+            try:
+                d = fn(item)
+            except Exception:
+                d = None
+            if d is None:
+                skipped += 1
+                continue
+            recs.append(d[0])
+            exps.append(d[1])
+        res = run_driver(binp, recs)
+        c = collections.Counter()
+        for k, e in enumerate(exps):
+            r = res.get(k)
+            c["mols"] += 1
+            n, nb = len(e["chir"]), len(e["st"])
+            c["atoms"] += n
+            c["bonds"] += nb
+            c["stereo_atoms"] += sum(1 for x in e["chir"] if x)
+            c["stereo_bonds"] += sum(1 for x in e["st"] if x)
+            if r is None:
+                c["err"] += 1
+                continue
+            ch, st, rk = r
+            c["rank_ok"] += int(rk == e["rank"])
+            molok = True
+            for i in range(n):
+                if ch[i] == e["chir"][i]:
+                    c["chir_ok"] += 1
+                else:
+                    molok = False
+                    key = "atom exp %s got %s | %s" % (CHI[e["chir"][i]] if e["chir"][i] < 4 else "misc",
+                                                       CHI[ch[i]] if ch[i] < 4 else "misc",
+                                                       atom_ctx(e["final"], i))
+                    pat_a[key] += 1
+                    if len(ex_a[key]) < args.examples:
+                        ex_a[key].append("%s atom %d (%s)" % (e["smi"], i, name))
+            for i in range(nb):
+                if st[i] == e["st"][i]:
+                    c["st_ok"] += 1
+                else:
+                    molok = False
+                    key = "bond exp %s got %s | %s" % (ST[e["st"][i]], ST[st[i]],
+                                                       bond_ctx(e["final"], i))
+                    pat_b[key] += 1
+                    if len(ex_b[key]) < args.examples:
+                        ex_b[key].append("%s bond %d (%s)" % (e["smi"], i, name))
+            c["mol_ok"] += int(molok)
+        tot.update(c)
+        tot["skip"] += skipped
+        print("%-28s %7d %9d %9.5f %8d %8.5f %8.4f %7d" % (
+            name, c["mols"], c["atoms"], c["chir_ok"] / max(1, c["atoms"]), c["bonds"],
+            c["st_ok"] / max(1, c["bonds"]), c["rank_ok"] / max(1, c["mols"]), skipped))
+        sys.stdout.flush()
+    print("%-28s %7d %9d %9.5f %8d %8.5f %8.4f %7d" % (
+        "TOTAL", tot["mols"], tot["atoms"], tot["chir_ok"] / max(1, tot["atoms"]), tot["bonds"],
+        tot["st_ok"] / max(1, tot["bonds"]), tot["rank_ok"] / max(1, tot["mols"]), tot["skip"]))
+    print("stereo atoms (RDKit): %d, stereo bonds (RDKit): %d, molecules fully equal: %d/%d, "
+          "driver errors: %d" % (tot["stereo_atoms"], tot["stereo_bonds"], tot["mol_ok"],
+                                 tot["mols"], tot["err"]))
+    print("atom disagreements: %d, bond disagreements: %d" % (sum(pat_a.values()),
+                                                              sum(pat_b.values())))
+    for pat, ex in ((pat_a, ex_a), (pat_b, ex_b)):
+        for key, cnt in pat.most_common(args.top):
+            print("  %6d  %s" % (cnt, key))
+            for x in ex[key]:
+                print("            e.g. %s" % x)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
