@@ -68,7 +68,9 @@ san:
 deps:
 	bash .ci/deps.sh
 
-demo: all
+demo:
+	bash .ci/deps.sh
+	$(MAKE) all
 	bash pipelines/demo
 
 install: all

@@ -944,7 +944,9 @@ static int count_atom_elec(const struct mol *m, const struct perceive *p, uint32
     int dv = default_valence(z);
     if (dv <= 1)
         return -1;
+    const struct scratch *s = p->priv;
     int degree = p->deg[a] + p->hs[a];
+    NBR_FOR(p, a, k) if (contrib2(m, s->bo, p->adj_bond[k], a) == 0) degree--;
     if (degree > 3)
         return -1;
     int nlp = nouter(z) - dv;
@@ -1024,7 +1026,7 @@ static int arom_cand(const struct mol *m, const struct perceive *p, uint32_t a, 
         if (p->val[a] + p->implh[a] > dvc)
             return 0;
     }
-    if (p->rad[a] && z != 6)
+    if (p->rad[a] && (z != 6 || p->chg[a]))
         return 0;
     if (p->val[a] - p->deg[a] > 1) {
         int nmult = 0;
@@ -1126,24 +1128,13 @@ static int aromaticity(const struct mol *m, struct perceive *p, uint8_t *barom)
             if (RING_N(p, rj) > 24)
                 continue;
             int share = 0;
-            for (uint32_t a = p->ring_off[ri]; a < p->ring_off[ri + 1] && !share; a++)
+            for (uint32_t a = p->ring_off[ri]; a < p->ring_off[ri + 1]; a++)
                 for (uint32_t b = p->ring_off[rj]; b < p->ring_off[rj + 1]; b++)
-                    if (p->ring_bonds[a] == p->ring_bonds[b]) {
-                        share = 1;
-                        break;
-                    }
-            nm[i * ncr + j] = nm[j * ncr + i] = share;
+                    if (p->ring_bonds[a] == p->ring_bonds[b])
+                        share++;
+            nm[i * ncr + j] = nm[j * ncr + i] = share == 1; /* maxOverlapSize 1 */
         }
     }
-    /* union of all candidate ring atoms */
-    memset(s->inset, 0, n);
-    int natoms = 0;
-    for (int i = 0; i < ncr; i++)
-        for (uint32_t k = p->ring_off[s->crings[i]]; k < p->ring_off[s->crings[i] + 1]; k++)
-            if (!s->inset[p->ring_atoms[k]]) {
-                s->inset[p->ring_atoms[k]] = 1;
-                natoms++;
-            }
     /* fused systems by DFS in RDKit's order */
     uint8_t *fdone = s->done; /* ncr <= nrings <= n */
     memset(fdone, 0, (size_t)ncr);
@@ -1176,12 +1167,30 @@ static int aromaticity(const struct mol *m, struct perceive *p, uint8_t *barom)
             cursor[sp] = 0;
             sp++;
         }
-        /* applyHuckelToFused */
-        int donen = 0;
-        memset(s->aseen, 0, n); /* doneAtoms */
+        /* applyHuckelToFused: stop growing combinations once every bond of the system
+         * is aromatic */
+        int nringbonds = 0, doneb = 0;
+        for (int i = 0; i < nf; i++) {
+            int r = s->crings[fused[i]];
+            for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
+                s->bcount[p->ring_bonds[t]] = 0;
+        }
+        for (int i = 0; i < nf; i++) {
+            int r = s->crings[fused[i]];
+            for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
+                if (s->bcount[p->ring_bonds[t]] == 0) {
+                    s->bcount[p->ring_bonds[t]] = 1;
+                    nringbonds++;
+                }
+        }
+        for (int i = 0; i < nf; i++) {
+            int r = s->crings[fused[i]];
+            for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
+                s->bcount[p->ring_bonds[t]] = 0; /* bit 16: done; low bits: counter */
+        }
         int maxk = nf < 6 ? nf : 6;
         for (int k = 1; k <= maxk; k++) {
-            if (donen == natoms)
+            if (doneb >= nringbonds)
                 break;
             for (int i = 0; i < k; i++)
                 comb[i] = i;
@@ -1210,32 +1219,41 @@ static int aromaticity(const struct mol *m, struct perceive *p, uint8_t *barom)
                     if (cnt != k)
                         continue;
                 }
-                /* union of atoms */
-                memset(s->inset, 0, n);
+                /* atoms in one or two of the rings (RDKit #2895) */
                 int nu = 0;
+                for (int i = 0; i < k; i++) {
+                    int r = s->crings[fused[comb[i]]];
+                    for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
+                        s->inset[p->ring_atoms[t]] = 0;
+                }
                 for (int i = 0; i < k; i++) {
                     int r = s->crings[fused[comb[i]]];
                     for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++) {
                         uint32_t a = p->ring_atoms[t];
-                        if (!s->inset[a]) {
-                            s->inset[a] = 1;
+                        if (s->inset[a] == 0)
                             unon[nu++] = (int)a;
-                        }
+                        if (s->inset[a] < 255)
+                            s->inset[a]++;
                     }
+                }
+                {
+                    int w = 0;
+                    for (int i = 0; i < nu; i++)
+                        if (s->inset[unon[i]] <= 2)
+                            unon[w++] = unon[i];
+                    nu = w;
                 }
                 if (!huckel(p, s, unon, nu))
                     continue;
-                for (int i = 0; i < nu; i++) {
-                    p->arom[unon[i]] = 1;
-                    if (!s->aseen[unon[i]]) {
-                        s->aseen[unon[i]] = 1;
-                        donen++;
-                    }
+                for (int i = 0; i < k; i++) {
+                    int r = s->crings[fused[comb[i]]];
+                    for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
+                        p->arom[p->ring_atoms[t]] = 1;
                 }
                 for (int i = 0; i < k; i++) {
                     int r = s->crings[fused[comb[i]]];
                     for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
-                        s->bcount[p->ring_bonds[t]] = 0;
+                        s->bcount[p->ring_bonds[t]] &= ~0xffff;
                 }
                 for (int i = 0; i < k; i++) {
                     int r = s->crings[fused[comb[i]]];
@@ -1244,9 +1262,16 @@ static int aromaticity(const struct mol *m, struct perceive *p, uint8_t *barom)
                 }
                 for (int i = 0; i < k; i++) {
                     int r = s->crings[fused[comb[i]]];
-                    for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++)
-                        if (s->bcount[p->ring_bonds[t]] == 1)
-                            barom[p->ring_bonds[t]] = 1;
+                    for (uint32_t t = p->ring_off[r]; t < p->ring_off[r + 1]; t++) {
+                        uint32_t b = p->ring_bonds[t];
+                        if ((s->bcount[b] & 0xffff) == 1) {
+                            barom[b] = 1;
+                            if (!(s->bcount[b] & 0x10000)) {
+                                s->bcount[b] |= 0x10000;
+                                doneb++;
+                            }
+                        }
+                    }
                 }
             } while (next_comb(comb, k, nf) >= 0);
         }

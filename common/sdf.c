@@ -894,10 +894,11 @@ static int parse_record(struct sdf_iter *it, struct mol *m, const char *body, co
     int found = 0;
     while (next_line(&probe, &s, &n)) {
         size_t e = n;
+        long d1, d2;
         while (e && s[e - 1] == ' ')
             e--;
-        if (e >= 5 && (!memcmp(s + e - 5, "V2000", 5) || !memcmp(s + e - 5, "V3000", 5)) &&
-            !starts(s, n, "M  ")) {
+        if (e >= 39 && (!memcmp(s + e - 5, "V2000", 5) || !memcmp(s + e - 5, "V3000", 5)) &&
+            !fld_int(s, 3, 0, &d1) && !fld_int(s + 3, 3, 0, &d2)) {
             found = 1;
             cl = k;
             break;

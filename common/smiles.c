@@ -266,15 +266,15 @@ static int parse_bracket(struct sp *p, size_t *ip)
             i += 2;
             if (i < len && (s[i] == '1' || s[i] == '2'))
                 chir = s[i++] == '1' ? 2 : 1;
+            else if (i < len && is_digit(s[i]))
+                return fail(p, i, "bad chirality: @TH takes 1 or 2");
             else
-                return fail(p, i, "bad chirality: @TH needs 1 or 2");
+                chir = 2; /* "@TH" alone: as '@' (RDKit) */
         } else if (i + 1 < len &&
                    ((s[i] == 'A' && s[i + 1] == 'L') || (s[i] == 'S' && s[i + 1] == 'P') ||
                     (s[i] == 'T' && s[i + 1] == 'B') || (s[i] == 'O' && s[i + 1] == 'H'))) {
             i += 2;
-            if (i >= len || !is_digit(s[i]))
-                return fail(p, i, "bad chirality: @%c%c needs a number", s[i - 2], s[i - 1]);
-            while (i < len && is_digit(s[i]))
+            while (i < len && is_digit(s[i])) /* the number may be omitted (RDKit) */
                 i++;
             chir = 0; /* accepted, stored as unspecified */
         } else {
@@ -285,8 +285,14 @@ static int parse_bracket(struct sp *p, size_t *ip)
     if (i < len && s[i] == 'H') {
         i++;
         hc = 1;
-        if (i < len && is_digit(s[i]))
-            hc = s[i++] - '0';
+        if (i < len && is_digit(s[i])) {
+            hc = 0;
+            while (i < len && is_digit(s[i])) {
+                hc = hc * 10 + (s[i++] - '0');
+                if (hc > 255)
+                    return fail(p, i - 1, "bad H count (more than 255)");
+            }
+        }
     }
     int chg = 0;
     if (i < len && (s[i] == '+' || s[i] == '-')) {
@@ -496,7 +502,9 @@ static int parse_bond_sym(const struct sp *p, size_t *ip)
     case '$': sy = SY_QUAD; break;
     case ':': sy = SY_AROM; break;
     case '/': sy = SY_UP; break;
-    case '\\': sy = SY_DOWN; break;
+    case '\\': /* RDKit also reads a doubled backslash as one */
+        *ip = i + 1 + (i + 1 < p->len && p->s[i + 1] == '\\');
+        return SY_DOWN;
     default: return SY_NONE;
     }
     *ip = i + 1;

@@ -519,9 +519,8 @@ static int ring_stereo_cand(struct st *s, uint32_t a)
         return s->cand[a] == 2;
     int res = 0;
     if (atom_in_ring(s, a)) {
-        int hs = st_hs(s, a);
-        if (s->m->z[a] == 7 && st_deg(s, a) + (uint32_t)hs == 3 && !atom_in_ring_size(s, a, 3) &&
-            !atom_is_bridgehead(s, a))
+        /* N only in a 3-ring or as a bridgehead (2022.09 applies this whatever the H count) */
+        if (s->m->z[a] == 7 && !atom_in_ring_size(s, a, 3) && !atom_is_bridgehead(s, a))
             return 0; /* not cached, as RDKit */
         uint32_t nonring[64], nn = 0, nring = 0, rk[64], nrk = 0;
         for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
@@ -786,33 +785,304 @@ static int assign_bond_codes(struct st *s, int *changed)
 
 /* ------------------------------------------------------------------ initial tags */
 
-/* assignChiralTypesFrom3D on the heavy-atom graph (removed H = last neighbour). */
-static void tags_from_3d(struct st *s)
+/* Adjacency of m in bond-index order (RDKit's iteration order). */
+static int build_adj(const struct mol *m, uint32_t **off_, uint32_t **nbr_, uint32_t **nbd_)
 {
-    const float *P = s->m->pos;
-    for (uint32_t a = 0; a < s->n; a++) {
-        uint32_t d = st_deg(s, a);
-        int nh = s->m->nh ? s->m->nh[a] : 0;
-        int tdeg = (int)d + st_hs(s, a);
-        int z = s->m->z[a];
-        s->tag[a] = 0;
-        if ((int)d + nh < 3 || tdeg > 4)
-            continue;
-        if (z != 16 && z != 34 && tdeg != 4)
-            continue;
-        if (d < 3)
-            continue; /* needs hydrogen positions; never a stereocentre anyway */
-        double v[3][3];
-        for (int k = 0; k < 3; k++)
-            vsub(P + 3 * s->nbr[s->off[a] + k], P + 3 * a, v[k]);
-        double c[3];
-        vcross(v[1], v[2], c);
-        double vol = vdot(v[0], c);
-        if (vol < -0.1)
-            s->tag[a] = CHI_TETRAHEDRAL_CW;
-        else if (vol > 0.1)
-            s->tag[a] = CHI_TETRAHEDRAL_CCW;
+    uint32_t n = m->n, nb = m->nb;
+    uint32_t *off = calloc((size_t)n + 2, sizeof *off);
+    uint32_t *nbr = malloc((2 * (size_t)nb + 1) * sizeof *nbr);
+    uint32_t *nbd = malloc((2 * (size_t)nb + 1) * sizeof *nbd);
+    uint32_t *fill = malloc(((size_t)n + 1) * sizeof *fill);
+    if (!off || !nbr || !nbd || !fill) {
+        free(off), free(nbr), free(nbd), free(fill);
+        return -1;
     }
+    for (uint32_t b = 0; b < nb; b++) {
+        off[m->bonds[2 * b] + 1]++;
+        off[m->bonds[2 * b + 1] + 1]++;
+    }
+    for (uint32_t a = 0; a < n; a++)
+        off[a + 1] += off[a];
+    for (uint32_t a = 0; a < n; a++)
+        fill[a] = off[a];
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
+        nbr[fill[u]] = v, nbd[fill[u]++] = b;
+        nbr[fill[v]] = u, nbd[fill[v]++] = b;
+    }
+    free(fill);
+    *off_ = off, *nbr_ = nbr, *nbd_ = nbd;
+    return 0;
+}
+
+struct adj {
+    const struct mol *m;
+    const uint32_t *off, *nbr, *nbd;
+};
+
+/* Molfile single-bond stereo as RDKit's BondDir: 1 wedge, 6 hash, 4 wavy (else none). */
+enum { WD_NONE = 0, WD_WEDGE = 1, WD_DASH = 6, WD_WAVY = 4 };
+
+static int wedge_dir(const struct mol *m, uint32_t b)
+{
+    if (!m->bst || m->bo[b] != BO_SINGLE)
+        return WD_NONE;
+    int v = m->bst[b];
+    return (v == 1 || v == 6 || v == 4) ? v : WD_NONE;
+}
+
+/* RDGeom signedAngleTo in the xy plane: angle from a to b in [0, 2pi). */
+static double signed_angle(const double *a, const double *b)
+{
+    double la = sqrt(a[0] * a[0] + a[1] * a[1]), lb = sqrt(b[0] * b[0] + b[1] * b[1]);
+    double c = (la > 0 && lb > 0) ? (a[0] * b[0] + a[1] * b[1]) / (la * lb) : 1.0;
+    if (c > 1)
+        c = 1;
+    if (c < -1)
+        c = -1;
+    double r = acos(c);
+    if (a[0] * b[1] - a[1] * b[0] < -1e-6)
+        r = 2.0 * M_PI - r;
+    return r;
+}
+
+static void dir2d(const struct mol *m, uint32_t from, uint32_t to, double *v)
+{
+    const float *P = m->pos;
+    v[0] = (double)P[3 * to] - P[3 * from];
+    v[1] = (double)P[3 * to + 1] - P[3 * from + 1];
+    v[2] = 0;
+    double l = sqrt(v[0] * v[0] + v[1] * v[1]);
+    if (l > 0)
+        v[0] /= l, v[1] /= l;
+}
+
+static int is_plain_h(const struct mol *m, uint32_t a)
+{
+    return m->z[a] == 1 && (!m->iso || m->iso[a] == 0);
+}
+
+/* atomChiralTypeFromBondDir (RDKit 2022.09 molfile reader): chirality of the begin atom of the
+ * wedged / hashed bond b from 2D coordinates. */
+static int wedge_tag(const struct adj *g, uint32_t b)
+{
+    const struct mol *m = g->m;
+    uint32_t a = m->bonds[2 * b], e = m->bonds[2 * b + 1];
+    uint32_t deg = g->off[a + 1] - g->off[a];
+    int dir0 = wedge_dir(m, b);
+    if (deg > 4 || (dir0 != WD_WEDGE && dir0 != WD_DASH))
+        return 0;
+    double ref[3];
+    dir2d(m, a, e, ref);
+    uint32_t list[4], k = 0;
+    list[k++] = b;
+    int hseen = is_plain_h(m, e), all_single = 1;
+    for (uint32_t q = g->off[a]; q < g->off[a + 1]; q++) {
+        uint32_t c = g->nbd[q];
+        if (m->bo[c] != BO_SINGLE)
+            all_single = 0;
+        if (c != b) {
+            if (is_plain_h(m, g->nbr[q]))
+                hseen = 1;
+            if (k < 4)
+                list[k++] = c;
+        }
+    }
+    uint32_t nn = k;
+    if (nn < 3 || (hseen && nn < 4))
+        return 0;
+    int z = m->z[a];
+    if (!(all_single || z == 15 || z == 16))
+        return 0;
+    int ccw = 1;
+    double v0[3], v1[3], v2[3];
+    uint32_t o1 = m->bonds[2 * list[1]] == a ? m->bonds[2 * list[1] + 1] : m->bonds[2 * list[1]];
+    uint32_t o2 = m->bonds[2 * list[2]] == a ? m->bonds[2 * list[2] + 1] : m->bonds[2 * list[2]];
+    dir2d(m, a, o1, v0);
+    dir2d(m, a, o2, v1);
+    double an0 = signed_angle(ref, v0), an1 = signed_angle(ref, v1), an2;
+    if (nn == 4) {
+        uint32_t o3 =
+            m->bonds[2 * list[3]] == a ? m->bonds[2 * list[3] + 1] : m->bonds[2 * list[3]];
+        dir2d(m, a, o3, v2);
+        an2 = signed_angle(ref, v2);
+        int flip = 0;
+        if (an0 < an1) {
+            if (an1 < an2)
+                flip = 0;
+            else if (an0 < an2)
+                flip = 1;
+            else
+                flip = 0;
+        } else if (an0 < an2) {
+            flip = 1;
+        } else {
+            flip = an1 < an2 ? 0 : 1;
+        }
+        if (flip)
+            ccw = !ccw;
+    } else {
+        uint32_t b1 = list[1], b2 = list[2];
+        int d1 = wedge_dir(m, b1), d2 = wedge_dir(m, b2);
+        int s1 = d1 != WD_NONE && m->bonds[2 * b1] == a; /* bond1 carries a direction from a */
+        int s2 = d2 != WD_NONE && m->bonds[2 * b2] == a;
+        an2 = signed_angle(v0, v1);
+        const double lim = M_PI - 1e-3;
+        if (an0 < lim && an1 < lim && an2 < lim) {
+            if ((s1 && (d1 != dir0 || (s2 && d2 != d1))) || (s2 && d2 != dir0))
+                return 0; /* conflicting stereo, rule 1 */
+        }
+        if (s1) {
+            if (d1 != dir0) {
+                if ((an0 > M_PI && an0 < an1) || (an0 < M_PI && an0 > an1))
+                    return 0;
+            } else if (d2 != dir0) {
+                if ((an1 > M_PI && an1 < an0) || (an1 < M_PI && an1 > an0))
+                    return 0;
+            }
+        } else if (s2 && d2 != dir0) {
+            return 0;
+        }
+        double first, second;
+        if (an0 < an1) {
+            first = an0, second = an1, ccw = 1;
+        } else {
+            first = an1, second = an0, ccw = 0;
+        }
+        if (second - first >= M_PI - 1e-4)
+            ccw = !ccw;
+    }
+    if (dir0 == WD_DASH)
+        ccw = !ccw;
+    /* perturbation order: list vs the atom's bond order */
+    uint32_t pos[4];
+    for (uint32_t i = 0; i < nn; i++) {
+        pos[i] = 0;
+        for (uint32_t q = g->off[a]; q < g->off[a + 1]; q++)
+            if (g->nbd[q] == list[i])
+                pos[i] = q - g->off[a];
+    }
+    int swaps = 0;
+    for (uint32_t i = 0; i < nn; i++)
+        for (uint32_t j = i + 1; j < nn; j++)
+            swaps += pos[i] > pos[j];
+    if (swaps % 2)
+        ccw = !ccw;
+    return ccw ? CHI_TETRAHEDRAL_CCW : CHI_TETRAHEDRAL_CW;
+}
+
+/* Tags from coordinates on graph g (RDKit's molfile reader): 3D, assignChiralTypesFrom3D with
+ * the first three neighbours in bond order (an atom with fewer explicit neighbours uses the
+ * centre, which is where its missing hydrogen points away from); 2D, wedge / hash bonds.
+ * degh[a]: explicit degree incl. hydrogens; tdeg[a]: total degree incl. implicit H. */
+static void coord_tags(const struct adj *g, const int *degh, const int *tdeg, uint8_t *tag)
+{
+    const struct mol *m = g->m;
+    const float *P = m->pos;
+    if (m->is3d) {
+        for (uint32_t a = 0; a < m->n; a++) {
+            uint32_t d = g->off[a + 1] - g->off[a];
+            int z = m->z[a];
+            tag[a] = 0;
+            if (degh[a] < 3 || tdeg[a] > 4)
+                continue;
+            if (z != 16 && z != 34 && tdeg[a] != 4)
+                continue;
+            if (d < 3)
+                continue; /* needs hydrogen positions; never a stereocentre anyway */
+            double v[3][3], c[3];
+            for (int k = 0; k < 3; k++)
+                vsub(P + 3 * g->nbr[g->off[a] + k], P + 3 * a, v[k]);
+            vcross(v[1], v[2], c);
+            double vol = vdot(v[0], c);
+            if (vol < -0.1)
+                tag[a] = CHI_TETRAHEDRAL_CW;
+            else if (vol > 0.1)
+                tag[a] = CHI_TETRAHEDRAL_CCW;
+        }
+        return;
+    }
+    memset(tag, 0, m->n);
+    if (!m->bst)
+        return;
+    for (uint32_t b = 0; b < m->nb; b++) {
+        int d = wedge_dir(m, b);
+        if (d == WD_WEDGE || d == WD_DASH)
+            tag[m->bonds[2 * b]] = (uint8_t)wedge_tag(g, b);
+    }
+}
+
+/* Implicit hydrogens as RDKit's default valence model would add them to a molfile atom
+ * (updatePropertyCache(false)); only the common organic elements, others 0. */
+static int implicit_h_estimate(const struct adj *g, uint32_t a)
+{
+    const struct mol *m = g->m;
+    int z = m->z[a], chg = m->chg ? m->chg[a] : 0;
+    int twice = 0;
+    for (uint32_t q = g->off[a]; q < g->off[a + 1]; q++) {
+        switch (m->bo[g->nbd[q]]) {
+        case BO_SINGLE: twice += 2; break;
+        case BO_DOUBLE: twice += 4; break;
+        case BO_TRIPLE: twice += 6; break;
+        case BO_AROMATIC: twice += 3; break;
+        default: break;
+        }
+    }
+    int ev = (twice + 1) / 2 + (m->nh ? m->nh[a] : 0);
+    /* isoelectronic element for the valence list */
+    int ez = z;
+    if (z == 5 || z == 6 || z == 7 || z == 8 || z == 9)
+        ez = z - chg;
+    static const int v_b[] = {3, -1}, v_c[] = {4, -1}, v_n[] = {3, -1}, v_o[] = {2, -1},
+                     v_f[] = {1, -1}, v_p[] = {3, 5, -1}, v_s[] = {2, 4, 6, -1};
+    const int *vl = NULL;
+    switch (ez) {
+    case 5: vl = v_b; break;
+    case 6: vl = v_c; break;
+    case 7: vl = v_n; break;
+    case 8: vl = v_o; break;
+    case 9: case 17: case 35: case 53: vl = v_f; break;
+    case 15: vl = chg ? NULL : v_p; break;
+    case 16: vl = chg ? NULL : v_s; break;
+    default: vl = NULL;
+    }
+    if (!vl || m->rad) /* radicals and unusual elements: no implicit H */
+        return 0;
+    for (int i = 0; vl[i] >= 0; i++)
+        if (vl[i] >= ev)
+            return vl[i] - ev;
+    return 0;
+}
+
+int stereo_tags_from_coords(struct mol *m, char *err, size_t errlen)
+{
+    if (!m->has_pos || !m->pos || m->len[MOL_F_pos] < 3 * (size_t)m->n || !m->z ||
+        (m->nb && (!m->bonds || !m->bo)) || m->chir)
+        return 0;
+    struct adj g;
+    uint32_t *off, *nbr, *nbd;
+    if (build_adj(m, &off, &nbr, &nbd)) {
+        snprintf(err, errlen, "stereo: out of memory");
+        return -1;
+    }
+    g.m = m, g.off = off, g.nbr = nbr, g.nbd = nbd;
+    int *degh = malloc(((size_t)m->n + 1) * sizeof *degh);
+    int *tdeg = malloc(((size_t)m->n + 1) * sizeof *tdeg);
+    uint8_t *tag = mol_alloc(m, MOL_F_chir, m->n);
+    if (!degh || !tdeg || (!tag && m->n)) {
+        free(off), free(nbr), free(nbd), free(degh), free(tdeg);
+        snprintf(err, errlen, "stereo: out of memory");
+        return -1;
+    }
+    for (uint32_t a = 0; a < m->n; a++) {
+        int nh = m->nh ? m->nh[a] : 0;
+        degh[a] = (int)(off[a + 1] - off[a]) + nh;
+        tdeg[a] = degh[a] + implicit_h_estimate(&g, a);
+    }
+    if (m->n)
+        coord_tags(&g, degh, tdeg, tag);
+    free(off), free(nbr), free(nbd), free(degh), free(tdeg);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ driver */
@@ -828,6 +1098,7 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
                         uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen)
 {
     struct st s;
+    int rc = -1;
     memset(&s, 0, sizeof s);
     if (!m || !p) {
         snprintf(err, errlen, "stereo: no molecule or perception");
@@ -842,15 +1113,18 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
         snprintf(err, errlen, "stereo: no bonds");
         return -1;
     }
+    for (uint32_t b = 0; b < nb; b++) {
+        if (m->bonds[2 * b] >= n || m->bonds[2 * b + 1] >= n || m->bonds[2 * b] == m->bonds[2 * b + 1]) {
+            snprintf(err, errlen, "stereo: bond %u: bad atom index", b);
+            return -1;
+        }
+    }
     s.m = m;
     s.p = p;
     s.n = n;
     s.nb = nb;
     s.hstride = n / 2 + 4;
     size_t n1 = n + 1, b1 = nb + 1;
-    s.off = calloc(n1, sizeof *s.off);
-    s.nbr = malloc(2 * b1 * sizeof *s.nbr);
-    s.nbd = malloc(2 * b1 * sizeof *s.nbd);
     s.tag = calloc(n1, 1);
     s.cip = calloc(n1, 1);
     s.cand = calloc(n1, 1);
@@ -861,43 +1135,27 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
     s.idx = malloc(n1 * sizeof *s.idx);
     s.tmp = malloc(n1 * sizeof *s.tmp);
     uint8_t *keep = calloc(n1, 1);
-    if (!s.off || !s.nbr || !s.nbd || !s.tag || !s.cip || !s.cand || !s.bst || !s.dir ||
-        !s.rank || !s.hist || !s.idx || !s.tmp || !keep) {
-        st_free(&s);
-        free(keep);
-        snprintf(err, errlen, "stereo: out of memory");
-        return -1;
-    }
-    /* adjacency in bond-index order */
-    for (uint32_t b = 0; b < nb; b++) {
-        if (m->bonds[2 * b] >= n || m->bonds[2 * b + 1] >= n) {
-            st_free(&s);
-            free(keep);
-            snprintf(err, errlen, "stereo: bond %u: atom index out of range", b);
-            return -1;
-        }
-        s.off[m->bonds[2 * b] + 1]++;
-        s.off[m->bonds[2 * b + 1] + 1]++;
-    }
-    for (uint32_t a = 0; a < n; a++)
-        s.off[a + 1] += s.off[a];
-    {
-        uint32_t *fill = s.idx;
-        for (uint32_t a = 0; a < n; a++)
-            fill[a] = s.off[a];
-        for (uint32_t b = 0; b < nb; b++) {
-            uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
-            s.nbr[fill[u]] = v, s.nbd[fill[u]++] = b;
-            s.nbr[fill[v]] = u, s.nbd[fill[v]++] = b;
-        }
-    }
+    if (!s.tag || !s.cip || !s.cand || !s.bst || !s.dir || !s.rank || !s.hist || !s.idx ||
+        !s.tmp || !keep || build_adj(m, &s.off, &s.nbr, &s.nbd))
+        goto oom;
     int have_pos = m->has_pos && m->pos && m->len[MOL_F_pos] >= 3 * (size_t)n;
     /* 1. initial tags */
     if (m->chir) {
         for (uint32_t a = 0; a < n; a++)
             s.tag[a] = (m->chir[a] == 1 || m->chir[a] == 2) ? m->chir[a] : 0;
-    } else if (have_pos && m->is3d) {
-        tags_from_3d(&s);
+    } else if (have_pos) {
+        struct adj g = {m, s.off, s.nbr, s.nbd};
+        int *dh = calloc(n1, sizeof *dh), *td = calloc(n1, sizeof *td);
+        if (!dh || !td) {
+            free(dh), free(td);
+            goto oom;
+        }
+        for (uint32_t a = 0; a < n; a++) {
+            dh[a] = (int)st_deg(&s, a) + (m->nh ? m->nh[a] : 0);
+            td[a] = (int)st_deg(&s, a) + st_hs(&s, a);
+        }
+        coord_tags(&g, dh, td, s.tag);
+        free(dh), free(td);
     }
     if (p->hyb)
         for (uint32_t a = 0; a < n; a++)
@@ -939,7 +1197,6 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
                     has_bonds = 1;
         }
     }
-    int rc = -1;
     if (cip_ranks(&s))
         goto oom;
     int has_atoms = 1; /* flagPossibleStereoCenters */

@@ -31,4 +31,12 @@ int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_c
 int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
                         uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen);
 
+/* For the molfile path, BEFORE hydrogen removal (conformer-ingest): set m->chir (allocated; left
+   alone when already present) to the tags RDKit's molfile reader derives from coordinates:
+   3D (is3d) assignChiralTypesFrom3D, 2D wedge / hash bonds (bst 1 / 6, DetectAtomStereoChemistry).
+   The removal of H atoms must then permute the tags as RDKit's removeHs does (mol_remove_h does),
+   so stereo_assign sees exactly RDKit's pre-perception tags. No-op without coordinates.
+   Returns 0, or -1 with err. */
+int stereo_tags_from_coords(struct mol *m, char *err, size_t errlen);
+
 #endif

@@ -6,7 +6,8 @@ molsplit.py exactly like `split --scaffold`): ECFP4 (Morgan radius 2, 2048 bits)
 (500 trees), test ROC-AUC (BBBP, BACE, Tox21 = mean over its 12 tasks, HIV with --hiv) or RMSE
 (ESOL, FreeSolv). 3D sets (random 80/10/10 split per seed): PCQM4Mv2-2k HOMO-LUMO gap and
 QM9-6000 dipole mu, sorted Coulomb-matrix eigenvalues (all atoms incl. H) + forest, test MAE,
-next to the train-mean MAE. Seeds 0,1,2 (forest seed; for the 3D sets also the split seed).
+next to the train-mean MAE; pcqm-gap-ecfp: the same split with ECFP4 of the SDF's heavy-atom
+graph instead (the README's 0.41 eV anchor is reached by neither exactly; see the table). Seeds 0,1,2 (forest seed; for the 3D sets also the split seed).
 Output: a markdown table with mean ± std over the seeds and the README reference numbers.
 
 usage: baseline-rf.py [--data DIR] [--sets a,b,..] [--hiv] [--trees N] [--seeds 0,1,2]
@@ -31,7 +32,7 @@ import molsplit  # noqa: E402
 RDLogger.DisableLog("rdApp.*")
 
 REF = {"bbbp": "69.8", "bace": "86.8", "tox21": "72.3", "hiv": "79.5", "esol": "1.64",
-       "freesolv": "4.39", "pcqm-gap": "0.41 (mean 1.00)", "qm9-mu": "0.83 (mean 1.21)"}
+       "freesolv": "4.39", "pcqm-gap": "0.41 (mean 1.00)", "pcqm-gap-ecfp": "0.41 (mean 1.00)", "qm9-mu": "0.83 (mean 1.21)"}
 
 
 def ecfp(smiles):
@@ -85,7 +86,7 @@ def coulomb_eig(z, pos, nmax):
     return out
 
 
-def load_pcqm(data):
+def load_pcqm(data, ecfp_too=False):
     path = data + "/pcqm4mv2/pcqm4mv2-2k.sdf.gz"
     mols = []
     with gzip.open(path, "rb") as fp:
@@ -94,7 +95,16 @@ def load_pcqm(data):
                 continue
             z = [a.GetAtomicNum() for a in m.GetAtoms()]
             pos = m.GetConformer().GetPositions()
-            mols.append((z, pos, float(m.GetProp("homo_lumo_gap_ev"))))
+            rec = (z, pos, float(m.GetProp("homo_lumo_gap_ev")))
+            if ecfp_too:  # heavy-atom graph, sanitised, as SDMolSupplier(removeHs=True) gives
+                mm = Chem.Mol(m)
+                Chem.SanitizeMol(mm)
+                mm = Chem.RemoveHs(mm)
+                fp2 = AllChem.GetMorganFingerprintAsBitVect(mm, 2, nBits=2048)
+                x = np.zeros(2048, dtype=np.uint8)
+                DataStructs.ConvertToNumpyArray(fp2, x)
+                rec = rec + (x,)
+            mols.append(rec)
     return mols
 
 
@@ -122,9 +132,12 @@ def load_qm9(data):
 
 
 def run_3d(data, name, seeds, trees):
-    mols = load_pcqm(data) if name == "pcqm-gap" else load_qm9(data)
+    mols = load_pcqm(data, name == "pcqm-gap-ecfp") if name.startswith("pcqm") else load_qm9(data)
     nmax = max(len(m[0]) for m in mols)
-    x = np.array([coulomb_eig(z, p, nmax) for z, p, _ in mols])
+    if name == "pcqm-gap-ecfp":
+        x = np.array([m[3] for m in mols])
+    else:
+        x = np.array([coulomb_eig(m[0], m[1], nmax) for m in mols])
     y = np.array([m[2] for m in mols])
     scores, means = [], []
     for seed in seeds:
@@ -140,7 +153,7 @@ def run_3d(data, name, seeds, trees):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", default=os.environ.get("MB_DATA", "/work/shared/data"))
-    ap.add_argument("--sets", default="bbbp,bace,tox21,esol,freesolv,pcqm-gap,qm9-mu")
+    ap.add_argument("--sets", default="bbbp,bace,tox21,esol,freesolv,pcqm-gap,pcqm-gap-ecfp,qm9-mu")
     ap.add_argument("--hiv", action="store_true", help="also HIV (41k molecules, slow)")
     ap.add_argument("--trees", type=int, default=500)
     ap.add_argument("--seeds", default="0,1,2")
@@ -152,7 +165,7 @@ def main():
     print("|---|---|---|---|---|---|---|")
     for name in sets:
         t0 = time.time()
-        if name in ("pcqm-gap", "qm9-mu"):
+        if name in ("pcqm-gap", "pcqm-gap-ecfp", "qm9-mu"):
             metric, split, sc, base = run_3d(a.data, name, seeds, a.trees)
         else:
             metric, split, sc, base = run_2d(a.data, name, seeds, a.trees)

@@ -3,7 +3,7 @@
 
 Reads every input file with RDKit as MoleBLEND's data path does (SDMolSupplier with default
 sanitize + removeHs for SDF; MolFromSmiles for the SMILES column of a CSV), timing only the
-RDKit reading, and compares each molecule with moleblend's record of the same (src, rec):
+RDKit reading (file to list of Mol; the counting afterwards is not timed), and compares each molecule with moleblend's record of the same (src, rec):
 heavy-atom count (n vs GetNumAtoms), bond count (nb vs GetNumBonds) and total H count
 (sum of OGB numH af[9*i+4] from relation-build vs sum of GetTotalNumHs). A molecule agrees when
 both sides reject it, or both accept it and all three counts match.
@@ -23,13 +23,18 @@ from rdkit import Chem, RDLogger
 RDLogger.DisableLog("rdApp.*")
 
 
+def counts(mols):
+    """(heavy atoms, bonds, total H) per molecule, None for a rejected one (not timed)."""
+    return [None if m is None else
+            (m.GetNumAtoms(), m.GetNumBonds(), sum(a.GetTotalNumHs() for a in m.GetAtoms()))
+            for m in mols]
+
+
 def rdkit_sdf(path):
     t = time.perf_counter()
-    out = []
-    for m in Chem.SDMolSupplier(path):
-        out.append(None if m is None else
-                   (m.GetNumAtoms(), m.GetNumBonds(), sum(a.GetTotalNumHs() for a in m.GetAtoms())))
-    return out, time.perf_counter() - t
+    mols = list(Chem.SDMolSupplier(path))
+    secs = time.perf_counter() - t
+    return counts(mols), secs
 
 
 def smiles_column(header):
@@ -45,17 +50,15 @@ def smiles_column(header):
 
 def rdkit_csv(path):
     t = time.perf_counter()
-    out = []
+    mols = []
     with open(path, newline="") as f:
         rows = csv.reader(f)
         col = smiles_column(next(rows))
         for row in rows:
-            if not row:
-                continue
-            m = Chem.MolFromSmiles(row[col])
-            out.append(None if m is None else
-                       (m.GetNumAtoms(), m.GetNumBonds(), sum(a.GetTotalNumHs() for a in m.GetAtoms())))
-    return out, time.perf_counter() - t
+            if row:
+                mols.append(Chem.MolFromSmiles(row[col]))
+    secs = time.perf_counter() - t
+    return counts(mols), secs
 
 
 def ours(path, use_h):

@@ -11,6 +11,8 @@ DUMP is the output of `test-smifile --dump DATA`. For every record:
     (Z, charge, isotope, aromatic flag, bracket-H count, no-implicit, atom map = class, chiral tag),
     bonds in the same order with the same begin/end atom, bond type and ENDUPRIGHT/ENDDOWNRIGHT
     direction. Reported; with --strict any difference fails.
+smiles-check.py --gen DATA.csv OUT.csv [N] writes 4 RDKit-written variants (2 random atom
+orders, Kekule, all H explicit) of the first N (default 300) stereo-bearing molecules of DATA.
 --stride=K checks only every K-th record (the dump must still hold them all).
 --time also times RDKit MolFromSmiles over the file (molecules/s) for the benchmark ratio.
 """
@@ -79,7 +81,31 @@ def raw_tuple(m):
     return atoms, bonds
 
 
+def gen(data, out, limit):
+    w = csv.writer(open(out, "w", newline=""))
+    w.writerow(["smiles"])
+    n = 0
+    for s in read_smiles(data):
+        if n >= limit:
+            break
+        if not any(c in s for c in "@/\\"):
+            continue
+        m = Chem.MolFromSmiles(s)
+        if m is None:
+            continue
+        for v in Chem.MolToRandomSmilesVect(m, 2, randomSeed=n + 1):
+            w.writerow([v])
+        mk = Chem.Mol(m)
+        Chem.Kekulize(mk, clearAromaticFlags=True)
+        w.writerow([Chem.MolToSmiles(mk, kekuleSmiles=True)])
+        w.writerow([Chem.MolToSmiles(Chem.AddHs(m), allHsExplicit=True)])
+        n += 1
+    return 0
+
+
 def main():
+    if sys.argv[1] == "--gen":
+        return gen(sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 300)
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     strict = "--strict" in sys.argv
     stride = 1

@@ -264,6 +264,7 @@ def main():
             if d is None:
                 skipped += 1
                 continue
+            d[1]["src"] = len(recs) + skipped
             recs.append(d[0])
             exps.append(d[1])
         res = run_driver(binp, recs)
@@ -292,7 +293,8 @@ def main():
                                                        atom_ctx(e["final"], i))
                     pat_a[key] += 1
                     if len(ex_a[key]) < args.examples:
-                        ex_a[key].append("%s atom %d (%s)" % (e["smi"], i, name))
+                        ex_a[key].append("%s atom %d (%s #%d)" % (e["smi"], i, name,
+                                                                  e["src"]))
             for i in range(nb):
                 if st[i] == e["st"][i]:
                     c["st_ok"] += 1
@@ -302,7 +304,8 @@ def main():
                                                        bond_ctx(e["final"], i))
                     pat_b[key] += 1
                     if len(ex_b[key]) < args.examples:
-                        ex_b[key].append("%s bond %d (%s)" % (e["smi"], i, name))
+                        ex_b[key].append("%s bond %d (%s #%d)" % (e["smi"], i, name,
+                                                                  e["src"]))
             c["mol_ok"] += int(molok)
         tot.update(c)
         tot["skip"] += skipped

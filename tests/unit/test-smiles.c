@@ -167,6 +167,10 @@ static const struct good goods[] = {
     {"[C@OH12](F)(Cl)(Br)(I)(N)O", "C[] F Cl Br I N O | 0-1 0-2 0-3 0-4 0-5 0-6"},
     {"[C@AL1](F)=C=C", "C[] F C C | 0-1 0=2 2=3"},
     {"[C@H2]", "C[h2@2] |"},
+    {"[C@TH](F)(Cl)Br", "C[@2] F Cl Br | 0-1 0-2 0-3"},
+    {"[C@OH](F)(Cl)Br", "C[] F Cl Br | 0-1 0-2 0-3"},
+    {"[PH12]", "P[h12] |"},
+    {"F/C=C\\\\F", "F C C F | 0-1/ 1=2 2-3\\"},
 };
 
 struct bad {
@@ -202,6 +206,8 @@ static const struct bad bads[] = {
     {"[C+200]", "col 6: bad charge"},
     {"[C", "col 1: unterminated bracket atom"},
     {"[C@TH3]", "col 6: bad chirality"},
+    {"[CH256]", "col 6: bad H count"},
+    {"C\\\\\\C", "col 4: two bond symbols"},
     {"[C:]", "col 4: bad atom class"},
     {"[C:2H4]", "col 5: unexpected 'H' in bracket atom"},
     {"[N+H3]", "col 4: unexpected 'H' in bracket atom"},
