@@ -21,40 +21,42 @@
 
 #define VERSION "1.0"
 static const char *usage_line =
-    "[-kqvf] [--format F] [--keep-h] [--perceive-bonds[=TOL]] [--smiles-col C] [--id-col C]\n"
-    "       [--delim C] [--max-atoms N] [--max-member-bytes N] [--reject FILE] [--zstd[=L]]\n"
-    "       [--progress] [FILE...]";
+    "[-kqvf] [--format F] [--keep-h] [--perceive-bonds[=TOL]]\n"
+    "       [--smiles-col C] [--id-col C] [--delim C] [--max-atoms N] [--max-member-bytes N]\n"
+    "       [--reject FILE] [--zstd[=L]] [--progress] [FILE...]";
 
 static void usage(void)
 {
-    printf("usage: conformer-ingest %s\n"
-           "Read molecules and write molecule records (schemas/mol.md) as msgpack on stdout.\n"
-           "  FILE                  .sdf .mol .xyz .extxyz .smi .csv .tsv, optionally .gz .bz2 .xz\n"
-           "                        .zst, or an archive (.tar[.gz|.bz2|.xz|.zst], .zip) of them;\n"
-           "                        none or '-' = stdin\n"
-           "  --format F            sdf|xyz|smi|csv|tsv (default: by content, then extension)\n"
-           "  --keep-h              keep hydrogen atoms (default: heavy atoms only, H counted in nh)\n"
-           "  --perceive-bonds[=T]  XYZ: single bonds from covalent radii + T A (default %.2f)\n"
-           "  --smiles-col C        CSV/TSV SMILES column (name or 1-based number; default: auto)\n"
-           "  --id-col C            CSV/TSV column holding the molecule id (default: row index)\n"
-           "  --delim C             CSV field delimiter (',', ';', 'tab', ...)\n"
-           "  --no-header / --header  CSV/TSV/SMI first row is data / is a header (default: auto)\n"
-           "  --check-valence       reject RDKit valence errors (SDMolSupplier parity)\n"
-           "  --max-atoms N         reject molecules with more than N atoms after H removal "
-           "(default %d)\n"
-           "  --max-member-bytes N  reject files/members larger than N bytes (default 2 GiB)\n"
-           "  --reject FILE         copy each rejected record's raw text to FILE\n"
-           "  -k, --keep-going      skip rejected records (exit 1 at the end if any)\n"
-           "  --zstd[=LEVEL]        zstd-compress the output (default level 3)\n"
-           "  --progress            progress on stderr (default when stderr is a terminal)\n"
-           "  -q, --quiet           no summary;  -v, --verbose  more\n"
-           "  -f, --force           write binary output to a terminal\n"
-           "  -h, --help            this help;  -V, --version  version\n"
-           "Summary on stderr: 'read N, written W, rejected R' (N = W + R).\n"
-           "Exit status: 0 all records written; 1 a record was rejected (bad record, too many\n"
-           "atoms; strict mode stops at the first); 2 usage; 3 I/O error (cannot open or read,\n"
-           "corrupt compressed data or archive, write error).\n",
-           usage_line, MOL_BOND_TOL, MOL_MAX_ATOMS_DEFAULT);
+    printf(
+        "usage: conformer-ingest %s\n"
+        "Read molecules and write molecule records (schemas/mol.md) as msgpack on stdout.\n"
+        "  FILE                  .sdf .mol .xyz .extxyz .smi .csv .tsv, optionally .gz .bz2 .xz\n"
+        "                        .zst, or an archive (.tar[.gz|.bz2|.xz|.zst], .zip) of them;\n"
+        "                        none or '-' = stdin. Archive members without a molecule\n"
+        "                        extension or SDF/XYZ content are skipped (warning)\n"
+        "  --format F            sdf|xyz|smi|csv|tsv (default: by content, then extension)\n"
+        "  --keep-h              keep hydrogen atoms (default: heavy atoms only, H counted in nh)\n"
+        "  --perceive-bonds[=T]  XYZ: single bonds from covalent radii + T A (default %.2f)\n"
+        "  --smiles-col C        CSV/TSV SMILES column (name or 1-based number; default: auto)\n"
+        "  --id-col C            CSV/TSV column holding the molecule id (default: row index)\n"
+        "  --delim C             CSV field delimiter (',', ';', 'tab', ...)\n"
+        "  --no-header / --header  CSV/TSV/SMI first row is data / is a header (default: auto)\n"
+        "  --check-valence       reject RDKit valence errors (SDMolSupplier parity)\n"
+        "  --max-atoms N         reject molecules with more than N atoms after H removal "
+        "(default %d)\n"
+        "  --max-member-bytes N  reject files/members larger than N bytes (default 2 GiB)\n"
+        "  --reject FILE         copy each rejected record's raw text to FILE\n"
+        "  -k, --keep-going      skip rejected records (exit 1 at the end if any)\n"
+        "  --zstd[=LEVEL]        zstd-compress the output (default level 3)\n"
+        "  --progress            progress on stderr (default when stderr is a terminal)\n"
+        "  -q, --quiet           no summary;  -v, --verbose  more\n"
+        "  -f, --force           write binary output to a terminal\n"
+        "  -h, --help            this help;  -V, --version  version\n"
+        "Summary on stderr: 'read N, written W, rejected R' (N = W + R).\n"
+        "Exit status: 0 all records written; 1 a record was rejected (bad record, too many\n"
+        "atoms; strict mode stops at the first); 2 usage; 3 I/O error (cannot open or read,\n"
+        "corrupt compressed data or archive, write error).\n",
+        usage_line, MOL_BOND_TOL, MOL_MAX_ATOMS_DEFAULT);
 }
 
 struct run {
@@ -94,11 +96,32 @@ static void reject(struct run *r, const char *src, long long rec, uint32_t line,
     }
 }
 
+/* An archive member worth reading: a molecule file extension, or SDF/XYZ content; not a macOS
+ * resource fork ("._x.sdf"). Without --format, other members (README, LICENSE ...) are skipped
+ * with a warning: they are not molecule records, so they are not counted as rejects. */
+static int member_wanted(const struct run *r, const struct archive_in *ai, const char *base)
+{
+    const char *sl = strrchr(base, '/'), *name = sl ? sl + 1 : base;
+    const char *dot = strrchr(name, '.');
+    if (!strncmp(name, "._", 2))
+        return 0;
+    if (r->o.fmt || (dot && ingest_fmt_from_name(dot + 1) > 0))
+        return 1;
+    int f = ingest_detect(NULL, ai->data, ai->len);
+    return f == INGEST_SDF || f == INGEST_XYZ;
+}
+
 /* All records of one member. Returns 0 to go on, -1 to stop (strict reject or I/O). */
 static int do_member(struct run *r, struct archive_in *ai)
 {
     char base[4096], err[512];
     archive_in_base_name(ai, base, sizeof base);
+    if (ai->member && !member_wanted(r, ai, base)) {
+        if (verbosity > 0)
+            weprintf("warning: %s: skipped, not a molecule file (use --format to read it)",
+                     ai->name);
+        return 0;
+    }
     struct ingest_src s;
     if (ingest_src_init(&s, &r->o, ai->name, base, ai->data, ai->len, err, sizeof err)) {
         reject(r, ai->name, -1, 0, err, NULL, 0);
@@ -181,30 +204,43 @@ static char parse_delim(const char *s)
 
 int main(int argc, char **argv)
 {
-    enum { O_FORMAT = 256, O_KEEPH, O_PERCEIVE, O_SCOL, O_ICOL, O_DELIM, O_MAXAT, O_MAXMEM,
-           O_REJECT, O_ZSTD, O_PROGRESS, O_HEADER, O_NOHEADER, O_VALENCE };
-    static const struct option lopts[] = {
-        {"format", required_argument, 0, O_FORMAT},
-        {"keep-h", no_argument, 0, O_KEEPH},
-        {"perceive-bonds", optional_argument, 0, O_PERCEIVE},
-        {"smiles-col", required_argument, 0, O_SCOL},
-        {"id-col", required_argument, 0, O_ICOL},
-        {"delim", required_argument, 0, O_DELIM},
-        {"header", no_argument, 0, O_HEADER},
-        {"no-header", no_argument, 0, O_NOHEADER},
-        {"check-valence", no_argument, 0, O_VALENCE},
-        {"max-atoms", required_argument, 0, O_MAXAT},
-        {"max-member-bytes", required_argument, 0, O_MAXMEM},
-        {"reject", required_argument, 0, O_REJECT},
-        {"keep-going", no_argument, 0, 'k'},
-        {"zstd", optional_argument, 0, O_ZSTD},
-        {"progress", no_argument, 0, O_PROGRESS},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"force", no_argument, 0, 'f'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+    enum {
+        O_FORMAT = 256,
+        O_KEEPH,
+        O_PERCEIVE,
+        O_SCOL,
+        O_ICOL,
+        O_DELIM,
+        O_MAXAT,
+        O_MAXMEM,
+        O_REJECT,
+        O_ZSTD,
+        O_PROGRESS,
+        O_HEADER,
+        O_NOHEADER,
+        O_VALENCE
+    };
+    static const struct option lopts[] = {{"format", required_argument, 0, O_FORMAT},
+                                          {"keep-h", no_argument, 0, O_KEEPH},
+                                          {"perceive-bonds", optional_argument, 0, O_PERCEIVE},
+                                          {"smiles-col", required_argument, 0, O_SCOL},
+                                          {"id-col", required_argument, 0, O_ICOL},
+                                          {"delim", required_argument, 0, O_DELIM},
+                                          {"header", no_argument, 0, O_HEADER},
+                                          {"no-header", no_argument, 0, O_NOHEADER},
+                                          {"check-valence", no_argument, 0, O_VALENCE},
+                                          {"max-atoms", required_argument, 0, O_MAXAT},
+                                          {"max-member-bytes", required_argument, 0, O_MAXMEM},
+                                          {"reject", required_argument, 0, O_REJECT},
+                                          {"keep-going", no_argument, 0, 'k'},
+                                          {"zstd", optional_argument, 0, O_ZSTD},
+                                          {"progress", no_argument, 0, O_PROGRESS},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"verbose", no_argument, 0, 'v'},
+                                          {"force", no_argument, 0, 'f'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {"version", no_argument, 0, 'V'},
+                                          {0, 0, 0, 0}};
     static struct run r;
     int opt, force = 0, zlevel = 0, progress = 0;
     util_set_argv0(argv[0]);
@@ -216,30 +252,67 @@ int main(int argc, char **argv)
             if (r.o.fmt <= 0)
                 eusage(usage_line, "--format wants sdf, xyz, smi, csv or tsv, got '%s'", optarg);
             break;
-        case O_KEEPH: r.o.keep_h = 1; break;
+        case O_KEEPH:
+            r.o.keep_h = 1;
+            break;
         case O_PERCEIVE:
             r.o.perceive = 1;
             if (optarg)
                 r.o.tol = estrtod(optarg, "--perceive-bonds", 0, 2);
             break;
-        case O_SCOL: r.o.smiles_col = optarg; break;
-        case O_ICOL: r.o.id_col = optarg; break;
-        case O_DELIM: r.o.delim = parse_delim(optarg); break;
-        case O_HEADER: r.o.header = 1; break;
-        case O_NOHEADER: r.o.header = 0; break;
-        case O_VALENCE: r.o.check_valence = 1; break;
-        case O_MAXAT: r.o.max_atoms = (uint32_t)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD); break;
-        case O_MAXMEM: r.max_member = (size_t)estrtoll(optarg, "--max-member-bytes", 1, 1LL << 40); break;
-        case O_REJECT: r.rej_name = optarg; break;
-        case 'k': r.keep_going = 1; break;
-        case O_ZSTD: zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3; break;
-        case O_PROGRESS: progress = 1; break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
-        case 'f': force = 1; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("conformer-ingest %s\n", VERSION); return 0;
-        default: eusage(usage_line, "unknown option");
+        case O_SCOL:
+            r.o.smiles_col = optarg;
+            break;
+        case O_ICOL:
+            r.o.id_col = optarg;
+            break;
+        case O_DELIM:
+            r.o.delim = parse_delim(optarg);
+            break;
+        case O_HEADER:
+            r.o.header = 1;
+            break;
+        case O_NOHEADER:
+            r.o.header = 0;
+            break;
+        case O_VALENCE:
+            r.o.check_valence = 1;
+            break;
+        case O_MAXAT:
+            r.o.max_atoms = (uint32_t)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD);
+            break;
+        case O_MAXMEM:
+            r.max_member = (size_t)estrtoll(optarg, "--max-member-bytes", 1, 1LL << 40);
+            break;
+        case O_REJECT:
+            r.rej_name = optarg;
+            break;
+        case 'k':
+            r.keep_going = 1;
+            break;
+        case O_ZSTD:
+            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
+            break;
+        case O_PROGRESS:
+            progress = 1;
+            break;
+        case 'q':
+            verbosity = 0;
+            break;
+        case 'v':
+            verbosity++;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        case 'V':
+            printf("conformer-ingest %s\n", VERSION);
+            return 0;
+        default:
+            eusage(usage_line, "unknown option");
         }
     }
     if (r.o.delim && !r.o.fmt)

@@ -156,8 +156,10 @@ static long hex4(struct jin *in)
     long v = 0;
     for (int i = 0; i < 4; i++) {
         int c = jget(in);
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -187,12 +189,26 @@ static int parse_str(struct jin *in, struct jv *v)
         }
         c = jget(in);
         switch (c) {
-        case '"': case '\\': case '/': buf_putc(&b, (char)c); break;
-        case 'b': buf_putc(&b, '\b'); break;
-        case 'f': buf_putc(&b, '\f'); break;
-        case 'n': buf_putc(&b, '\n'); break;
-        case 'r': buf_putc(&b, '\r'); break;
-        case 't': buf_putc(&b, '\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+            buf_putc(&b, (char)c);
+            break;
+        case 'b':
+            buf_putc(&b, '\b');
+            break;
+        case 'f':
+            buf_putc(&b, '\f');
+            break;
+        case 'n':
+            buf_putc(&b, '\n');
+            break;
+        case 'r':
+            buf_putc(&b, '\r');
+            break;
+        case 't':
+            buf_putc(&b, '\t');
+            break;
         case 'u': {
             long cp = hex4(in);
             if (cp >= 0xD800 && cp < 0xDC00) { /* high surrogate: expect \uDC00..DFFF */
@@ -211,7 +227,9 @@ static int parse_str(struct jin *in, struct jv *v)
             put_utf8(&b, (unsigned long)cp);
             break;
         }
-        default: buf_free(&b); return jfail(in, "bad escape in string");
+        default:
+            buf_free(&b);
+            return jfail(in, "bad escape in string");
         }
     }
     v->t = J_STR;
@@ -238,21 +256,24 @@ static int parse_num(struct jin *in, struct jv *v)
     if (*p == '0')
         p++;
     else if (*p >= '1' && *p <= '9')
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
     else
         return jfail(in, "bad number '%s'", t);
     if (*p == '.') {
         p++;
         if (!(*p >= '0' && *p <= '9'))
             return jfail(in, "bad number '%s'", t);
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
     if (*p == 'e' || *p == 'E') {
         p++;
         p += *p == '+' || *p == '-';
         if (!(*p >= '0' && *p <= '9'))
             return jfail(in, "bad number '%s'", t);
-        while (*p >= '0' && *p <= '9') p++;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
     if (*p)
         return jfail(in, "bad number '%s'", t);
@@ -326,7 +347,8 @@ static int parse_value(struct jin *in, struct jv *v, int depth)
     }
     const char *lit = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : NULL;
     if (!lit)
-        return c < 0 ? jfail(in, "unexpected end of input") : jfail(in, "unexpected character '%c'", c);
+        return c < 0 ? jfail(in, "unexpected end of input")
+                     : jfail(in, "unexpected character '%c'", c);
     for (const char *p = lit; *p; p++)
         if (jget(in) != *p)
             return jfail(in, "bad literal (expected '%s')", lit);
@@ -337,9 +359,15 @@ static int parse_value(struct jin *in, struct jv *v, int depth)
 static int jv_num(const struct jv *v, double *d)
 {
     switch (v->t) {
-    case J_INT: *d = (double)v->v.i; return 0;
-    case J_UINT: *d = (double)v->v.u; return 0;
-    case J_DBL: *d = v->v.d; return 0;
+    case J_INT:
+        *d = (double)v->v.i;
+        return 0;
+    case J_UINT:
+        *d = (double)v->v.u;
+        return 0;
+    case J_DBL:
+        *d = v->v.d;
+        return 0;
     }
     return -1;
 }
@@ -347,12 +375,24 @@ static int jv_num(const struct jv *v, double *d)
 static void pack_value(msgpack_packer *pk, const struct jv *v)
 {
     switch (v->t) {
-    case J_NULL: msgpack_pack_nil(pk); break;
-    case J_FALSE: msgpack_pack_false(pk); break;
-    case J_TRUE: msgpack_pack_true(pk); break;
-    case J_INT: msgpack_pack_int64(pk, v->v.i); break;
-    case J_UINT: msgpack_pack_uint64(pk, v->v.u); break;
-    case J_DBL: msgpack_pack_double(pk, v->v.d); break;
+    case J_NULL:
+        msgpack_pack_nil(pk);
+        break;
+    case J_FALSE:
+        msgpack_pack_false(pk);
+        break;
+    case J_TRUE:
+        msgpack_pack_true(pk);
+        break;
+    case J_INT:
+        msgpack_pack_int64(pk, v->v.i);
+        break;
+    case J_UINT:
+        msgpack_pack_uint64(pk, v->v.u);
+        break;
+    case J_DBL:
+        msgpack_pack_double(pk, v->v.d);
+        break;
     case J_STR:
         msgpack_pack_str(pk, v->slen);
         msgpack_pack_str_body(pk, v->s, v->slen);
@@ -387,14 +427,33 @@ static int store(unsigned char *p, int type, double x)
     int k = type - REC_U8;
     if (x < lo[k] || x > hi[k])
         return -1;
-    union { uint8_t u8; int8_t i8; uint16_t u16; int16_t i16; uint32_t u32; int32_t i32; } u;
+    union {
+        uint8_t u8;
+        int8_t i8;
+        uint16_t u16;
+        int16_t i16;
+        uint32_t u32;
+        int32_t i32;
+    } u;
     switch (type) {
-    case REC_U8: u.u8 = (uint8_t)x; break;
-    case REC_I8: u.i8 = (int8_t)x; break;
-    case REC_U16: u.u16 = (uint16_t)x; break;
-    case REC_I16: u.i16 = (int16_t)x; break;
-    case REC_U32: u.u32 = (uint32_t)x; break;
-    default: u.i32 = (int32_t)x; break;
+    case REC_U8:
+        u.u8 = (uint8_t)x;
+        break;
+    case REC_I8:
+        u.i8 = (int8_t)x;
+        break;
+    case REC_U16:
+        u.u16 = (uint16_t)x;
+        break;
+    case REC_I16:
+        u.i16 = (int16_t)x;
+        break;
+    case REC_U32:
+        u.u32 = (uint32_t)x;
+        break;
+    default:
+        u.i32 = (int32_t)x;
+        break;
     }
     memcpy(p, &u, rec_type_size(type));
     return 0;
@@ -463,14 +522,29 @@ int main(int argc, char **argv)
     util_set_argv0(argv[0]);
     while ((opt = getopt_long(argc, argv, "kfqvhV", lopts, NULL)) != -1) {
         switch (opt) {
-        case 'Z': zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3; break;
-        case 'k': keep = 1; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("json2mpk %s\n", VERSION); return 0;
-        default: eusage(usage_line, "unknown option");
+        case 'Z':
+            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
+            break;
+        case 'k':
+            keep = 1;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'q':
+            verbosity = 0;
+            break;
+        case 'v':
+            verbosity++;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        case 'V':
+            printf("json2mpk %s\n", VERSION);
+            return 0;
+        default:
+            eusage(usage_line, "unknown option");
         }
     }
     util_check_stdout_binary(force);

@@ -80,8 +80,12 @@ int main(int argc, char **argv)
     util_set_argv0(argv[0]);
     while ((opt = getopt_long(argc, argv, "n:o:fqvhV", lopts, NULL)) != -1) {
         switch (opt) {
-        case 'n': nshard = (long)estrtoll(optarg, "-n", 1, MAX_SHARDS); break;
-        case 'o': pattern = optarg; break;
+        case 'n':
+            nshard = (long)estrtoll(optarg, "-n", 1, MAX_SHARDS);
+            break;
+        case 'o':
+            pattern = optarg;
+            break;
         case 'T': {
             const char *sl = strchr(optarg, '/');
             if (!sl)
@@ -92,13 +96,26 @@ int main(int argc, char **argv)
             take = (long)estrtoll(kbuf, "--take K", 0, nshard - 1);
             break;
         }
-        case 'Z': zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("mpk-shard %s\n", VERSION); return 0;
-        default: eusage(usage_line, "unknown option");
+        case 'Z':
+            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
+            break;
+        case 'f':
+            force = 1;
+            break;
+        case 'q':
+            verbosity = 0;
+            break;
+        case 'v':
+            verbosity++;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        case 'V':
+            printf("mpk-shard %s\n", VERSION);
+            return 0;
+        default:
+            eusage(usage_line, "unknown option");
         }
     }
     if (take < 0 && (!nshard || !pattern))

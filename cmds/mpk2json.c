@@ -3,10 +3,11 @@
  * Input: any moleblend stream (plain msgpack or zstd frames, concatenations of both); header
  * records pass through unless --no-header. Typed-array ext objects (rec.h REC_*) become plain
  * JSON arrays: float32 printed with the shortest of %.6g..%.9g and float64 with the shortest of
- * %.15g..%.17g that reads back to the same value, so json2mpk restores them bit for bit. Float scalars always carry a '.' or exponent so they stay floats. NaN/Inf (never
- * valid in our records) print as null with a warning. Strings: UTF-8 passed through, '"', '\\'
- * and control characters escaped (RFC 8259). See schemas/README.md "JSON mapping".
- * Exit: 0 ok, 1 malformed/truncated input, 2 usage, 3 I/O. */
+ * %.15g..%.17g that reads back to the same value, so json2mpk restores them bit for bit. Float
+ * scalars always carry a '.' or exponent so they stay floats. NaN/Inf (never valid in our records)
+ * print as null with a warning. Strings: UTF-8 passed through, '"', '\\' and control characters
+ * escaped (RFC 8259). See schemas/README.md "JSON mapping". Exit: 0 ok, 1 malformed/truncated
+ * input, 2 usage, 3 I/O. */
 #define _POSIX_C_SOURCE 200809L
 #include "ingest.h"
 #include "rec.h"
@@ -55,13 +56,27 @@ static void put_str(struct buf *b, const char *s, size_t n)
         buf_append(b, s + start, i - start);
         start = i + 1;
         switch (c) {
-        case '"': buf_append(b, "\\\"", 2); break;
-        case '\\': buf_append(b, "\\\\", 2); break;
-        case '\n': buf_append(b, "\\n", 2); break;
-        case '\t': buf_append(b, "\\t", 2); break;
-        case '\r': buf_append(b, "\\r", 2); break;
-        case '\b': buf_append(b, "\\b", 2); break;
-        case '\f': buf_append(b, "\\f", 2); break;
+        case '"':
+            buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            buf_append(b, "\\n", 2);
+            break;
+        case '\t':
+            buf_append(b, "\\t", 2);
+            break;
+        case '\r':
+            buf_append(b, "\\r", 2);
+            break;
+        case '\b':
+            buf_append(b, "\\b", 2);
+            break;
+        case '\f':
+            buf_append(b, "\\f", 2);
+            break;
         default: {
             char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
             buf_append(b, u, 6);
@@ -118,14 +133,48 @@ static void put_ext(struct ctx *c, int type, const char *p, size_t size)
             buf_putc(&c->out, ',');
         int k = 0;
         switch (type) {
-        case REC_U8: k = snprintf(t, sizeof t, "%u", (unsigned)((const uint8_t *)p)[i]); break;
-        case REC_I8: k = snprintf(t, sizeof t, "%d", (int)((const int8_t *)p)[i]); break;
-        case REC_U16: { uint16_t v; memcpy(&v, p + 2 * i, 2); k = snprintf(t, sizeof t, "%u", (unsigned)v); break; }
-        case REC_I16: { int16_t v; memcpy(&v, p + 2 * i, 2); k = snprintf(t, sizeof t, "%d", (int)v); break; }
-        case REC_U32: { uint32_t v; memcpy(&v, p + 4 * i, 4); k = snprintf(t, sizeof t, "%lu", (unsigned long)v); break; }
-        case REC_I32: { int32_t v; memcpy(&v, p + 4 * i, 4); k = snprintf(t, sizeof t, "%ld", (long)v); break; }
-        case REC_F32: { float v; memcpy(&v, p + 4 * i, 4); put_num(c, v, 1, 0); break; }
-        case REC_F64: { double v; memcpy(&v, p + 8 * i, 8); put_num(c, v, 0, 0); break; }
+        case REC_U8:
+            k = snprintf(t, sizeof t, "%u", (unsigned)((const uint8_t *)p)[i]);
+            break;
+        case REC_I8:
+            k = snprintf(t, sizeof t, "%d", (int)((const int8_t *)p)[i]);
+            break;
+        case REC_U16: {
+            uint16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            k = snprintf(t, sizeof t, "%u", (unsigned)v);
+            break;
+        }
+        case REC_I16: {
+            int16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            k = snprintf(t, sizeof t, "%d", (int)v);
+            break;
+        }
+        case REC_U32: {
+            uint32_t v;
+            memcpy(&v, p + 4 * i, 4);
+            k = snprintf(t, sizeof t, "%lu", (unsigned long)v);
+            break;
+        }
+        case REC_I32: {
+            int32_t v;
+            memcpy(&v, p + 4 * i, 4);
+            k = snprintf(t, sizeof t, "%ld", (long)v);
+            break;
+        }
+        case REC_F32: {
+            float v;
+            memcpy(&v, p + 4 * i, 4);
+            put_num(c, v, 1, 0);
+            break;
+        }
+        case REC_F64: {
+            double v;
+            memcpy(&v, p + 8 * i, 8);
+            put_num(c, v, 0, 0);
+            break;
+        }
         }
         if (k > 0)
             buf_append(&c->out, t, (size_t)k);
@@ -143,7 +192,9 @@ static void put_obj(struct ctx *c, const msgpack_object *o, int depth)
     char t[32];
     int k;
     switch (o->type) {
-    case MSGPACK_OBJECT_NIL: buf_append(&c->out, "null", 4); break;
+    case MSGPACK_OBJECT_NIL:
+        buf_append(&c->out, "null", 4);
+        break;
     case MSGPACK_OBJECT_BOOLEAN:
         if (o->via.boolean)
             buf_append(&c->out, "true", 4);
@@ -158,11 +209,21 @@ static void put_obj(struct ctx *c, const msgpack_object *o, int depth)
         k = snprintf(t, sizeof t, "%lld", (long long)o->via.i64);
         buf_append(&c->out, t, (size_t)k);
         break;
-    case MSGPACK_OBJECT_FLOAT32: put_num(c, o->via.f64, 1, 1); break;
-    case MSGPACK_OBJECT_FLOAT64: put_num(c, o->via.f64, 0, 1); break;
-    case MSGPACK_OBJECT_STR: put_str(&c->out, o->via.str.ptr, o->via.str.size); break;
-    case MSGPACK_OBJECT_BIN: put_ext(c, -1, o->via.bin.ptr, o->via.bin.size); break;
-    case MSGPACK_OBJECT_EXT: put_ext(c, o->via.ext.type, o->via.ext.ptr, o->via.ext.size); break;
+    case MSGPACK_OBJECT_FLOAT32:
+        put_num(c, o->via.f64, 1, 1);
+        break;
+    case MSGPACK_OBJECT_FLOAT64:
+        put_num(c, o->via.f64, 0, 1);
+        break;
+    case MSGPACK_OBJECT_STR:
+        put_str(&c->out, o->via.str.ptr, o->via.str.size);
+        break;
+    case MSGPACK_OBJECT_BIN:
+        put_ext(c, -1, o->via.bin.ptr, o->via.bin.size);
+        break;
+    case MSGPACK_OBJECT_EXT:
+        put_ext(c, o->via.ext.type, o->via.ext.ptr, o->via.ext.size);
+        break;
     case MSGPACK_OBJECT_ARRAY: {
         int flat = 1;
         for (uint32_t i = 0; i < o->via.array.size && flat; i++)
@@ -209,23 +270,38 @@ static void put_obj(struct ctx *c, const msgpack_object *o, int depth)
 
 int main(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        {"pretty", no_argument, 0, 'P'}, {"no-header", no_argument, 0, 'H'},
-        {"quiet", no_argument, 0, 'q'},  {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},   {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0}};
+    static const struct option lopts[] = {{"pretty", no_argument, 0, 'P'},
+                                          {"no-header", no_argument, 0, 'H'},
+                                          {"quiet", no_argument, 0, 'q'},
+                                          {"verbose", no_argument, 0, 'v'},
+                                          {"help", no_argument, 0, 'h'},
+                                          {"version", no_argument, 0, 'V'},
+                                          {0, 0, 0, 0}};
     struct ctx c = {{0}, 0, 0, 0};
     int no_header = 0, ret = EXIT_OK, opt;
     util_set_argv0(argv[0]);
     while ((opt = getopt_long(argc, argv, "qvhV", lopts, NULL)) != -1) {
         switch (opt) {
-        case 'P': c.pretty = 1; break;
-        case 'H': no_header = 1; break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
-        case 'h': usage(); return 0;
-        case 'V': printf("mpk2json %s\n", VERSION); return 0;
-        default: eusage(usage_line, "unknown option");
+        case 'P':
+            c.pretty = 1;
+            break;
+        case 'H':
+            no_header = 1;
+            break;
+        case 'q':
+            verbosity = 0;
+            break;
+        case 'v':
+            verbosity++;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        case 'V':
+            printf("mpk2json %s\n", VERSION);
+            return 0;
+        default:
+            eusage(usage_line, "unknown option");
         }
     }
     const char *stdin_only[] = {"-"};

@@ -66,8 +66,15 @@ static int rb_mol(struct mol *m, const struct rb_opts *o, struct rb_ctx *c)
         /* no bond table (XYZ without --perceive-bonds): atomic number only, every other feature
          * 0, no neighbours; 3D relations still flow (schemas/relations.md) */
         uint8_t *af0 = mol_alloc(m, MOL_F_af, 9 * (size_t)n);
-        for (uint32_t i = 0; i < n; i++)
-            af0[9 * (size_t)i] = (uint8_t)((m->z[i] >= 1 && m->z[i] <= 118) ? m->z[i] - 1 : 118);
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t *f = af0 + 9 * (size_t)i;
+            int q = m->chg ? m->chg[i] : 0;
+            f[AF_Z] = (uint8_t)((m->z[i] >= 1 && m->z[i] <= 118) ? m->z[i] - 1 : 118);
+            f[AF_CHARGE] = (uint8_t)(q >= -5 && q <= 5 ? q + 5 : 11);
+            f[AF_NUMH] = (uint8_t)(m->nh && m->nh[i] <= 8 ? m->nh[i] : m->nh ? 9 : 0);
+            f[AF_DEGREE] = f[AF_NUMH];
+            f[AF_HYB] = 5; /* unspecified -> misc */
+        }
         nb = 0;
     } else if (perceive_run(m, &c->p, c->err, sizeof c->err)) {
         return -1;

@@ -90,6 +90,8 @@ static void usage(void)
 }
 
 enum { OBJ_PRETRAIN = 0, OBJ_FINETUNE = 1 };
+enum { ACC_N = 0, ACC_LOSS = 1, ACC_PART = 2, ACC_CNT = 2 + MODEL_NLOSS, ACC_GN = 2 + 2 * MODEL_NLOSS,
+       ACC_CLIP, LOGACC_N };
 
 struct opts {
     int objective, task, mode;     /* OBJ_*, MODEL_TASK_*, MODE_* (-1 = default) */
@@ -119,6 +121,9 @@ struct run {
     FILE *mf;
     double t0, tlog;
     uint64_t mols_since_log, mols_total, bad;
+    int nevals;
+    /* sums over the open logging interval: steps, loss, parts, part counts, grad norm, clip */
+    double acc[LOGACC_N];
 };
 
 static char errbuf[CKPT_ERRLEN];
@@ -343,6 +348,75 @@ static int metrics_row(struct run *R, const char *kind, long epoch, uint64_t mol
     return 0;
 }
 
+/* Train row: means over the steps since the last row (exact for --log-every 1). */
+static int log_train(struct run *R, const struct loader *ld, double lr, double now)
+{
+    double parts[MODEL_NLOSS], n = R->acc[ACC_N];
+    int counts[MODEL_NLOSS];
+    for (int i = 0; i < MODEL_NLOSS; i++) {
+        counts[i] = R->acc[ACC_CNT + i] > 0;
+        parts[i] = counts[i] ? R->acc[ACC_PART + i] / R->acc[ACC_CNT + i] : 0;
+    }
+    double mps = now > R->tlog ? (double)R->mols_since_log / (now - R->tlog) : 0;
+    int ret = metrics_row(R, "train", ld->epoch, ld->pos, R->acc[ACC_LOSS] / n, parts, counts, lr,
+                          R->acc[ACC_GN] / n, R->acc[ACC_CLIP] / n, mps, now - R->t0);
+    memset(R->acc, 0, sizeof R->acc);
+    R->mols_since_log = 0;
+    R->tlog = now;
+    return ret;
+}
+
+/* Step of a metrics line (TSV second column or JSON "step"); -1 for the header. */
+static long line_step(const char *line)
+{
+    const char *p = strstr(line, "\"step\":");
+    if (p)
+        return strtol(p + 7, NULL, 10);
+    p = strchr(line, '\t');
+    if (!p || !(p[1] >= '0' && p[1] <= '9'))
+        return -1;
+    return strtol(p + 1, NULL, 10);
+}
+
+/* Resuming: drop the rows an interrupted run wrote after the checkpoint's step, so the file
+ * ends up as the uninterrupted run's. Rewritten atomically; a missing file is fine. */
+static int metrics_rewind(const char *path, long step)
+{
+    FILE *in = fopen(path, "r"), *out;
+    char *line = NULL, *tmp;
+    size_t cap = 0, len;
+    int ret = 0;
+    if (!in)
+        return 0;
+    len = strlen(path) + 16;
+    tmp = emalloc(len);
+    snprintf(tmp, len, "%s.tmp.%ld", path, (long)getpid());
+    out = fopen(tmp, "w");
+    if (!out) {
+        weprintf("%s: cannot create:", tmp);
+        fclose(in);
+        free(tmp);
+        return -1;
+    }
+    while (getline(&line, &cap, in) > 0)
+        if (line_step(line) <= step)
+            fputs(line, out);
+    if (ferror(in)) {
+        weprintf("%s: read error:", path);
+        ret = -1;
+    }
+    fclose(in);
+    free(line);
+    if (fshut(out, tmp) || ret || rename(tmp, path)) {
+        if (!ret)
+            weprintf("%s: cannot replace:", path);
+        unlink(tmp);
+        ret = -1;
+    }
+    free(tmp);
+    return ret;
+}
+
 /* ------------------------------------------------------------------ batches */
 
 /* Force the input mode, then build. A failing batch is checked molecule by molecule so the
@@ -424,7 +498,7 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
 {
     struct opts *o = R->o;
     struct loader vl;
-    struct loader_opts lo = {0, 0, 1, o->max_atoms, o->valid_split, o->keep_going, 0};
+    struct loader_opts lo = {0, 0, 1, o->max_atoms, o->valid_split, o->keep_going, 0, 1};
     char *files[1] = {(char *)o->valid};
     struct mol *mols = ecalloc((size_t)o->batch, sizeof *mols);
     struct loader_src *src = ecalloc((size_t)o->batch, sizeof *src);
@@ -461,6 +535,9 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
     }
     if (k < 0)
         ret = vl.status == EXIT_IO ? -2 : -1;
+    if (R->nevals++ == 0 && vl.too_big)
+        weprintf("warning: %s: %llu molecules larger than --max-atoms are left out of the "
+                 "validation loss", o->valid, (unsigned long long)vl.too_big);
     R->bad += vl.bad;
     *nmols = (uint64_t)wsum;
     loader_close(&vl);
@@ -484,6 +561,8 @@ static int save_ckpt(struct run *R, const char *path, struct loader *ld, int wit
     mt->data_pos = ld->pos;
     mt->data_read = ld->read;
     rng_save(&R->rng, mt->rng);
+    mt->nlogacc = LOGACC_N;
+    memcpy(mt->logacc, R->acc, sizeof R->acc);
     if (R->m.cfg.task == MODEL_TASK_REG) {
         double *mean = emalloc((size_t)R->nlabels * sizeof *mean);
         double *sd = emalloc((size_t)R->nlabels * sizeof *sd);
@@ -522,7 +601,7 @@ static int prepass(struct run *R, char **files, int nfiles, uint64_t *count, dou
 {
     struct opts *o = R->o;
     struct loader pl;
-    struct loader_opts lo = {0, 0, 1, o->max_atoms, o->split, o->keep_going, 0};
+    struct loader_opts lo = {0, 0, 1, o->max_atoms, o->split, o->keep_going, 0, 1};
     struct mol m;
     double *s1 = ecalloc((size_t)R->nlabels + 1, sizeof *s1);
     double *s2 = ecalloc((size_t)R->nlabels + 1, sizeof *s2);
@@ -767,6 +846,8 @@ int main(int argc, char **argv)
             goto out;
         }
         rng_load(&R.rng, src.rng);
+        if (src.nlogacc == LOGACC_N)
+            memcpy(R.acc, src.logacc, sizeof R.acc);
         R.step = (long)src.step;
         if (src.batch > 0 && src.batch != o.batch)
             weprintf("warning: --batch %d differs from the checkpoint's %lld: the run will not "
@@ -774,7 +855,7 @@ int main(int argc, char **argv)
     }
 
     struct loader_opts lopt = {o.shuffle, o.seed, o.epochs, o.max_atoms, o.split, o.keep_going,
-                               0};
+                               0, 0};
     if (loader_open(&ld, files, nfiles, &lopt)) {
         ret = ld.status ? ld.status : EXIT_USAGE;
         loader_close(&ld);
@@ -782,16 +863,22 @@ int main(int argc, char **argv)
     }
     have_loader = 1;
     if (o.resume && src.data_pos) {
+        ld.o.quiet = 1; /* the skipped part was reported by the interrupted run */
         if (loader_skip(&ld, src.data_pos)) {
             ret = ld.status;
             goto out;
         }
+        ld.o.quiet = 0;
     }
     batch_init(&b, o.batch, o.max_atoms, R.nlabels);
     have_batch = 1;
     mols = ecalloc((size_t)o.batch, sizeof *mols);
     srcs = ecalloc((size_t)o.batch, sizeof *srcs);
 
+    if (o.metrics && o.resume && metrics_rewind(o.metrics, R.step)) {
+        ret = EXIT_IO;
+        goto out;
+    }
     if (o.metrics) {
         R.mf = fopen(o.metrics, o.resume ? "a" : "w");
         if (!R.mf) {
@@ -807,6 +894,7 @@ int main(int argc, char **argv)
     int show = o.progress || isatty(2);
     double tshow = 0;
     long step0 = R.step;
+    double last_lr = 0;
     R.t0 = R.tlog = util_now();
     for (;;) {
         if (o.steps && R.step >= o.steps)
@@ -877,19 +965,20 @@ int main(int argc, char **argv)
         R.mols_total += (uint64_t)kb;
         for (int i = 0; i < k; i++)
             mol_free(&mols[i]);
-        double now = util_now();
-        if (R.step % o.log_every == 0) {
-            double parts[MODEL_NLOSS];
-            for (int i = 0; i < MODEL_NLOSS; i++)
-                parts[i] = R.m.loss_parts[i];
-            double mps = now > R.tlog ? (double)R.mols_since_log / (now - R.tlog) : 0;
-            if (metrics_row(&R, "train", ld.epoch, ld.pos, loss, parts, R.m.loss_count, lr, gn,
-                            coef, mps, now - R.t0)) {
-                ret = EXIT_IO;
-                goto out;
+        R.acc[ACC_N] += 1;
+        R.acc[ACC_LOSS] += loss;
+        for (int i = 0; i < MODEL_NLOSS; i++)
+            if (R.m.loss_count[i]) {
+                R.acc[ACC_PART + i] += R.m.loss_parts[i];
+                R.acc[ACC_CNT + i] += 1;
             }
-            R.mols_since_log = 0;
-            R.tlog = now;
+        R.acc[ACC_GN] += gn;
+        R.acc[ACC_CLIP] += coef;
+        double now = util_now();
+        last_lr = lr;
+        if (R.step % o.log_every == 0 && log_train(&R, &ld, lr, now)) {
+            ret = EXIT_IO;
+            goto out;
         }
         if (show && (now - tshow >= 0.5 || R.step == o.steps)) {
             double rate = (double)R.mols_total / (now - R.t0 + 1e-9);
@@ -940,6 +1029,12 @@ int main(int argc, char **argv)
     }
     if (show && isatty(2))
         fputc('\n', stderr);
+    /* the input is exhausted (not stopped by --steps): log the open interval */
+    if (R.acc[ACC_N] > 0 && !(o.steps && R.step >= o.steps) &&
+        log_train(&R, &ld, last_lr, util_now())) {
+        ret = EXIT_IO;
+        goto out;
+    }
     /* final evaluation when it did not just happen */
     if (o.valid && (!o.eval_every || R.step % o.eval_every != 0) && R.step > step0) {
         double vl, vp[MODEL_NLOSS];

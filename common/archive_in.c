@@ -188,8 +188,8 @@ int archive_in_next(struct archive_in *ai, char *err, size_t errlen)
     }
 }
 
-static const char *const zsuffix[] = {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lz4", ".Z",
-                                      ".lzma", ".lz", ".gzip", NULL};
+static const char *const zsuffix[] = {".gz", ".bz2",  ".xz", ".zst",  ".zstd", ".lz4",
+                                      ".Z",  ".lzma", ".lz", ".gzip", NULL};
 
 void archive_in_base_name(const struct archive_in *ai, char *out, size_t outlen)
 {

@@ -50,7 +50,8 @@ int archive_in_next(struct archive_in *ai, char *err, size_t errlen);
 void archive_in_close(struct archive_in *ai);
 
 /* The name used for extension-based format detection: the member name inside an archive, else
- * the path, with compression suffixes (.gz .bz2 .xz .zst .lz4 .Z .lzma) removed. Writes into out. */
+ * the path, with compression suffixes (.gz .bz2 .xz .zst .lz4 .Z .lzma) removed. Writes into out.
+ */
 void archive_in_base_name(const struct archive_in *ai, char *out, size_t outlen);
 
 #endif

@@ -138,7 +138,7 @@ static void pack_num(msgpack_packer *pk, double v)
 
 static void pack_header(msgpack_packer *pk, const struct ckpt_meta *m)
 {
-    msgpack_pack_map(pk, 19);
+    msgpack_pack_map(pk, 20);
     mp_pack_kstr(pk, "schema", CKPT_SCHEMA);
     mp_pack_key(pk, "version");
     msgpack_pack_int(pk, CKPT_VERSION);
@@ -225,6 +225,10 @@ static void pack_header(msgpack_packer *pk, const struct ckpt_meta *m)
         msgpack_pack_nil(pk);
     else
         msgpack_pack_double(pk, m->best_valid);
+    mp_pack_key(pk, "log_acc");
+    msgpack_pack_array(pk, (size_t)m->nlogacc);
+    for (int i = 0; i < m->nlogacc; i++)
+        msgpack_pack_double(pk, m->logacc[i]);
     mp_pack_key(pk, "has_adam");
     if (m->has_adam)
         msgpack_pack_true(pk);
@@ -577,6 +581,13 @@ static int parse_header(struct ckpt_meta *m, const msgpack_object *o, const char
         get_dbl(x, "clip", &m->adamw.clip);
     }
     get_dbl(o, "best_valid", &m->best_valid);
+    x = mp_map_get(o, "log_acc");
+    if (x && x->type == MSGPACK_OBJECT_ARRAY && x->via.array.size <= CKPT_MAX_LOGACC) {
+        for (uint32_t i = 0; i < x->via.array.size; i++)
+            if (mp_get_num(&x->via.array.ptr[i], &m->logacc[i]))
+                return seterr(err, "%s: checkpoint log_acc is not numbers", path);
+        m->nlogacc = (int)x->via.array.size;
+    }
     x = mp_map_get(o, "has_adam");
     m->has_adam = x && x->type == MSGPACK_OBJECT_BOOLEAN && x->via.boolean;
     return 0;

@@ -24,6 +24,7 @@
 #define CKPT_MAX_CFG 64
 #define CKPT_MAX_DIM 8
 #define CKPT_MAX_LABELS 4096
+#define CKPT_MAX_LOGACC 32
 
 struct ckpt_kv {
     char key[48];
@@ -58,6 +59,8 @@ struct ckpt_meta {
         double beta1, beta2, eps, weight_decay, clip;
     } adamw;
     double best_valid;      /* best validation loss so far (NAN = none) */
+    double logacc[CKPT_MAX_LOGACC]; /* metrics accumulators of the open logging interval */
+    int nlogacc;
     int has_adam;           /* adam_m/ and adam_v/ tensors present */
 };
 

@@ -183,11 +183,13 @@ int mpk_in_next(struct mpk_in *r, msgpack_object **o, int *is_header, char *err,
 static const struct {
     const char *name;
     int fmt;
-} fmt_names[] = {
-    {"sdf", INGEST_SDF}, {"sd", INGEST_SDF},       {"mol", INGEST_SDF},     {"mdl", INGEST_SDF},
-    {"xyz", INGEST_XYZ}, {"extxyz", INGEST_XYZ},   {"smi", INGEST_SMI},     {"smiles", INGEST_SMI},
-    {"ism", INGEST_SMI}, {"can", INGEST_SMI},      {"csv", INGEST_CSV},     {"tsv", INGEST_TSV},
-    {"tab", INGEST_TSV}, {NULL, 0}};
+} fmt_names[] = {{"sdf", INGEST_SDF}, {"sd", INGEST_SDF},
+                 {"mol", INGEST_SDF}, {"mdl", INGEST_SDF},
+                 {"xyz", INGEST_XYZ}, {"extxyz", INGEST_XYZ},
+                 {"smi", INGEST_SMI}, {"smiles", INGEST_SMI},
+                 {"ism", INGEST_SMI}, {"can", INGEST_SMI},
+                 {"csv", INGEST_CSV}, {"tsv", INGEST_TSV},
+                 {"tab", INGEST_TSV}, {NULL, 0}};
 
 int ingest_fmt_from_name(const char *s)
 {
@@ -288,8 +290,7 @@ void ingest_opts_init(struct ingest_opts *o)
 }
 
 int ingest_src_init(struct ingest_src *s, const struct ingest_opts *o, const char *name,
-                    const char *detect_name, const char *buf, size_t len, char *err,
-                    size_t errlen)
+                    const char *detect_name, const char *buf, size_t len, char *err, size_t errlen)
 {
     memset(s, 0, sizeof *s);
     s->o = o;

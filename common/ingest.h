@@ -20,7 +20,7 @@
 
 struct mpk_in {
     FILE *fp;
-    char *name;       /* "<stdin>" or the path */
+    char *name; /* "<stdin>" or the path */
     int own_fp;
     size_t max_bytes; /* bound on one object's encoded size */
     msgpack_unpacker up;
@@ -72,29 +72,28 @@ struct ingest_opts {
     int check_valence;      /* reject RDKit valence errors (mol_check_valence) */
     const char *smiles_col; /* CSV/TSV/SMI: column options (smifile.h) */
     const char *id_col;
-    char delim;             /* 0 = by format */
-    int header;             /* -1 auto, 0 none, 1 yes */
-    uint32_t max_atoms;     /* larger molecules (after H removal) are rejected */
+    char delim;         /* 0 = by format */
+    int header;         /* -1 auto, 0 none, 1 yes */
+    uint32_t max_atoms; /* larger molecules (after H removal) are rejected */
 };
 void ingest_opts_init(struct ingest_opts *o); /* defaults */
 
 struct ingest_src {
-    int fmt;                      /* INGEST_* actually used */
-    const char *name;             /* src ("file[:member]"), kept by reference */
-    const struct ingest_opts *o;  /* kept by reference */
-    void *it;                     /* parser iterator (sdf_iter, xyz_iter or smi_iter) */
+    int fmt;                     /* INGEST_* actually used */
+    const char *name;            /* src ("file[:member]"), kept by reference */
+    const struct ingest_opts *o; /* kept by reference */
+    void *it;                    /* parser iterator (sdf_iter, xyz_iter or smi_iter) */
     /* after ingest_src_next returned 1 or -1: */
-    size_t span_start, span_end;  /* raw bytes of the record in buf */
-    uint32_t line;                /* line of the record (of the error, when -1 and known) */
-    uint32_t index;               /* 0-based record index within this member */
+    size_t span_start, span_end; /* raw bytes of the record in buf */
+    uint32_t line;               /* line of the record (of the error, when -1 and known) */
+    uint32_t index;              /* 0-based record index within this member */
 };
 
 /* Set up over buf[0..len) (kept by reference), detecting the format from detect_name and the
  * content unless o->fmt is forced. Returns 0, or -1 with err (e.g. a CSV column option naming
  * no column); ingest_src_free is safe either way. */
 int ingest_src_init(struct ingest_src *s, const struct ingest_opts *o, const char *name,
-                    const char *detect_name, const char *buf, size_t len, char *err,
-                    size_t errlen);
+                    const char *detect_name, const char *buf, size_t len, char *err, size_t errlen);
 /* Next molecule into m (initialised here): 1 = record, with src/rec/line set, H removed unless
  * keep_h, bonds perceived for XYZ when asked; 0 = end; -1 = rejected record (err = what, without
  * a line prefix; s->line/span/index describe it; m freed). */

@@ -1,5 +1,11 @@
 /* layers.c: forward/backward kernel pairs (see layers.h). BLAS paths use OpenBLAS cblas_sgemm;
  * the `_ref` versions are plain loops kept for the tests. */
+/* GCC: let -O2 vectorise the elementwise loops (GELU, exp, Gaussian basis). no-trapping-math
+ * only drops the assumption that comparisons may raise FP exceptions (results are unchanged;
+ * this is not -ffast-math); float reductions stay in source order. Clang does this anyway. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math", "tree-vectorize", "vect-cost-model=dynamic")
+#endif
 #include "layers.h"
 
 #include <cblas.h>
@@ -127,7 +133,7 @@ void gelu_forward(float *out, const float *inp, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = inp[i];
-        out[i] = 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+        out[i] = 0.5f * x * (1.0f + layers_erff(x * 0.70710678118654752f));
     }
 }
 
@@ -136,8 +142,8 @@ void gelu_backward(float *dinp, const float *inp, const float *dout, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         float x = inp[i];
-        float cdf = 0.5f * (1.0f + erff(x * 0.70710678118654752f));
-        float pdf = expf(-0.5f * x * x) * 0.3989422804014327f;
+        float cdf = 0.5f * (1.0f + layers_erff(x * 0.70710678118654752f));
+        float pdf = layers_expf(-0.5f * x * x) * 0.3989422804014327f;
         dinp[i] += dout[i] * (cdf + x * pdf);
     }
 }
@@ -177,7 +183,7 @@ static void softmax_row(float *x, int n)
             mx = x[j];
     float s = 0;
     for (int j = 0; j < n; j++) {
-        float e = x[j] == -INFINITY ? 0.0f : expf(x[j] - mx);
+        float e = x[j] == -INFINITY ? 0.0f : layers_expf(x[j] - mx);
         x[j] = e;
         s += e;
     }

@@ -8,8 +8,51 @@
 
 #include "rng.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* ---- Vectorisable float exp and erf (polynomial; no libm call, no errno):
+ * layers_expf: Cephes expf range reduction + degree-6 polynomial, max rel err 8e-8 on
+ * [-87, 88] (inputs clamped there; -inf gives ~1e-38, callers handle -inf themselves).
+ * layers_erff: rational minimax approximation on [-4, 4] (as in Eigen/TensorFlow),
+ * max abs err 4e-7; +-1 outside. ---- */
+static inline float layers_expf(float x)
+{
+    x = x > 88.0f ? 88.0f : x < -87.0f ? -87.0f : x;
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    union { int32_t i; float f; } u;
+    u.i = ((int32_t)n + 127) << 23;
+    return p * u.f;
+}
+
+static inline float layers_erff(float a)
+{
+    float x = a > 4.0f ? 4.0f : a < -4.0f ? -4.0f : a;
+    float x2 = x * x;
+    float p = -2.72614225801306e-10f;
+    p = p * x2 + 2.77068142495902e-08f;
+    p = p * x2 + -2.10102402082508e-06f;
+    p = p * x2 + -5.69250639462346e-05f;
+    p = p * x2 + -7.34990630326855e-04f;
+    p = p * x2 + -2.95459980854025e-03f;
+    p = p * x2 + -1.60960333262415e-02f;
+    p = p * x;
+    float q = -1.45660718464996e-05f;
+    q = q * x2 + -2.13374055278905e-04f;
+    q = q * x2 + -1.68282697438203e-03f;
+    q = q * x2 + -7.37332916720468e-03f;
+    q = q * x2 + -1.42647390514189e-02f;
+    return p / q;
+}
 
 /* ---- Linear: out (M, OC) = inp (M, C) W^T (OC, C) + b (OC, may be NULL) ---- */
 void matmul_forward(float *out, const float *inp, const float *w, const float *b, int M, int C,

@@ -94,7 +94,7 @@ static int read_one(struct loader *l, struct mol *m, struct loader_src *src)
             continue;
         }
         if (l->o.max_atoms > 0 && m->n > (uint32_t)l->o.max_atoms) {
-            if (l->too_big++ < 5 && verbosity >= 1)
+            if (l->too_big++ < 5 && verbosity >= 1 && !l->o.quiet)
                 weprintf("warning: %s: record %llu%s%s%s: %u atoms > --max-atoms %d, skipped",
                          l->r.name, (unsigned long long)idx, m->id ? " (id=" : "",
                          m->id ? m->id : "", m->id ? ")" : "", m->n, l->o.max_atoms);

@@ -24,6 +24,7 @@ struct loader_opts {
     const char *split;    /* only records whose "split" equals this (NULL = all) */
     int keep_going;       /* skip undecodable records (counted) instead of failing */
     size_t max_bytes;     /* record size bound (0 = default) */
+    int quiet;            /* no per-record warnings for skipped large molecules */
 };
 
 /* Where a molecule came from (for messages): files[file], 0-based data record index. */

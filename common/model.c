@@ -1,4 +1,10 @@
 /* model.c: the MoleBLEND network (see model.h). */
+/* GCC: let -O2 vectorise the elementwise loops (GELU, exp, Gaussian basis). no-trapping-math
+ * only drops the assumption that comparisons may raise FP exceptions (results are unchanged;
+ * this is not -ffast-math); float reductions stay in source order. Clang does this anyway. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math", "tree-vectorize", "vect-cost-model=dynamic")
+#endif
 #include "model.h"
 #include "layers.h"
 #include "util.h"
@@ -206,6 +212,8 @@ int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, c
     carve_acts(&m->dacts, m->dacts_memory, m->act_sizes);
     int nt = cfg->n_tasks > 0 ? cfg->n_tasks : 1;
     m->scratch_int = ecalloc((size_t)cfg->max_batch, sizeof(int));
+    m->scratch_f = ecalloc(2 * (size_t)cfg->max_atoms, sizeof(float));
+    m->pair_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
     m->y_mean = ecalloc((size_t)nt, sizeof(float));
     m->y_std = ecalloc((size_t)nt, sizeof(float));
     for (int t = 0; t < nt; t++)
@@ -267,6 +275,8 @@ void model_free(struct model *m)
     free(m->acts_memory);
     free(m->dacts_memory);
     free(m->scratch_int);
+    free(m->scratch_f);
+    free(m->pair_off);
     free(m->y_mean);
     free(m->y_std);
     memset(m, 0, sizeof *m);
@@ -356,8 +366,13 @@ static void zero_dacts(struct model *m, int keep_seeds)
     for (int i = 0; i < MODEL_NACT; i++) {
         int seed = i == MODEL_A_spd_log || i == MODEL_A_edge_log || i == MODEL_A_p3_pred ||
                    i == MODEL_A_dn_f || i == MODEL_A_ft_out;
+        size_t u = used[i];
+        if (i == MODEL_A_g3_g || i == MODEL_A_g3_h || i == MODEL_A_g3_hg)
+            u = m->n_pairs * (size_t)m->cfg.n_rbf; /* compact pair rows (g3_forward) */
+        else if (i == MODEL_A_g3_out)
+            u = m->n_pairs * (size_t)m->cfg.n_head;
         if (!(keep_seeds && seed))
-            memset(base + o, 0, used[i] * sizeof(float));
+            memset(base + o, 0, u * sizeof(float));
         o += align16(m->act_sizes[i]);
     }
 }
@@ -378,10 +393,19 @@ static void g3_forward(struct model *m, const struct batch *b)
         sig[k] = fabsf(p->g_stds[k]) + 0.01f;
         inv[k] = 1.0f / sig[k];
     }
-    memset(a->g3_g, 0, (size_t)B * NN * K * sizeof(float));
     memset(a->dpos, 0, (size_t)B * NN * 3 * sizeof(float));
     memset(a->g3_dist, 0, (size_t)B * NN * sizeof(float));
     memset(a->g3_gsum, 0, (size_t)B * N * K * sizeof(float));
+    /* the pair rows of the Gaussian/NonLinear tensors are compact: real pairs of molecules
+     * using 3D only, row = pair_off[k] + i*n + j */
+    size_t P = 0;
+    for (int k = 0; k < B; k++) {
+        m->pair_off[k] = P;
+        if (mol_uses_3d(b, k))
+            P += (size_t)b->n[k] * b->n[k];
+    }
+    m->pair_off[B] = P;
+    m->n_pairs = P;
     for (int k = 0; k < B; k++) {
         if (!mol_uses_3d(b, k))
             continue;
@@ -402,16 +426,16 @@ static void g3_forward(struct model *m, const struct batch *b)
                 a->dpos[pij * 3 + 2] = d2 * invd;
                 a->g3_dist[pij] = dist;
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
-                float *g = a->g3_g + pij * K;
+                float *g = a->g3_g + (m->pair_off[k] + (size_t)i * n + j) * K;
                 for (int q = 0; q < K; q++) {
                     float u = (x - p->g_means[q]) * inv[q];
-                    g[q] = expf(-0.5f * u * u) / (GAUSS_A * sig[q]);
+                    g[q] = layers_expf(-0.5f * u * u) / (GAUSS_A * sig[q]);
                     gs[q] += g[q];
                 }
             }
         }
     }
-    int M = B * N * N;
+    int M = (int)P;
     matmul_forward(a->g3_h, a->g3_g, p->g_w1, p->g_b1, M, K, K);
     gelu_forward(a->g3_hg, a->g3_h, (size_t)M * K);
     matmul_forward(a->g3_out, a->g3_hg, p->g_w2, p->g_b2, M, K, H);
@@ -470,7 +494,7 @@ static void bias_forward(struct model *m, const struct batch *b)
                     }
                 }
                 if (md & 4) {
-                    const float *g3 = m->acts.g3_out + pij * H;
+                    const float *g3 = m->acts.g3_out + (m->pair_off[k] + (size_t)i * n + j) * H;
                     for (int h = 0; h < H; h++)
                         v[h] += g3[h];
                 }
@@ -559,20 +583,41 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
     }
 }
 
-/* cross entropy over NC classes at stride S (logits l[k*S]); writes gradient scale*(p - y) */
-static double ce_one(float *dl, const float *l, int NC, size_t S, int y, float scale)
+/* cross entropy for the N columns j of one (b, i[, hop]) row block: logits l[k*N + j] for
+ * NC classes, targets y[j*ys] (< 0 = ignore). Writes dl (scale*(p - onehot), 0 where ignored)
+ * and returns the summed loss. Loops run along j (contiguous) so they vectorise. */
+static double ce_rows(float *dl, const float *l, int NC, int N, const int8_t *y, int ys,
+                      float scale, float *mx, float *sum)
 {
-    float mx = -INFINITY;
+    for (int j = 0; j < N; j++)
+        mx[j] = l[j];
+    for (int k = 1; k < NC; k++)
+        for (int j = 0; j < N; j++)
+            mx[j] = l[(size_t)k * N + j] > mx[j] ? l[(size_t)k * N + j] : mx[j];
+    for (int j = 0; j < N; j++)
+        sum[j] = 0;
     for (int k = 0; k < NC; k++)
-        if (l[k * S] > mx)
-            mx = l[k * S];
-    double s = 0;
+        for (int j = 0; j < N; j++) {
+            float e = layers_expf(l[(size_t)k * N + j] - mx[j]);
+            dl[(size_t)k * N + j] = e;
+            sum[j] += e;
+        }
+    double loss = 0;
+    for (int j = 0; j < N; j++) {
+        int t = y[(size_t)j * ys];
+        if (t >= 0)
+            loss += mx[j] + log((double)sum[j]) - l[(size_t)t * N + j];
+        sum[j] = t >= 0 ? scale / sum[j] : 0.0f; /* now the gradient factor */
+    }
     for (int k = 0; k < NC; k++)
-        s += exp((double)l[k * S] - mx);
-    double lse = mx + log(s);
-    for (int k = 0; k < NC; k++)
-        dl[k * S] = (float)(scale * (exp((double)l[k * S] - lse) - (k == y)));
-    return lse - l[(size_t)y * S];
+        for (int j = 0; j < N; j++)
+            dl[(size_t)k * N + j] *= sum[j];
+    for (int j = 0; j < N; j++) {
+        int t = y[(size_t)j * ys];
+        if (t >= 0)
+            dl[(size_t)t * N + j] -= scale;
+    }
+    return loss;
 }
 
 static void n2_forward(struct model *m, int hd)
@@ -617,16 +662,14 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
         for (size_t x = 0; x < (size_t)B * N * N; x++)
             cnt += b->spd_cls[x] >= 0;
         double ls = 0;
-        for (int k = 0; k < B; k++)
-            for (int i = 0; i < N; i++)
-                for (int j = 0; j < N; j++) {
-                    int y = b->spd_cls[((size_t)k * N + i) * N + j];
-                    if (y < 0)
-                        continue;
-                    size_t o = (((size_t)k * N + i) * 11) * N + j;
-                    ls += ce_one(da->spd_log + o, a->spd_log + o, 11, (size_t)N, y,
-                                 c->w_spd / (float)cnt);
-                }
+        float *mx = m->scratch_f, *sm = m->scratch_f + N;
+        for (int k = 0; k < B && cnt; k++)
+            for (int i = 0; i < N; i++) {
+                size_t o = ((size_t)k * N + i) * 11 * N;
+                ls += ce_rows(da->spd_log + o, a->spd_log + o, 11, N,
+                              b->spd_cls + ((size_t)k * N + i) * N, 1, c->w_spd / (float)cnt,
+                              mx, sm);
+            }
         m->loss_count[MODEL_LOSS_SPD] = cnt;
         m->loss_parts[MODEL_LOSS_SPD] = cnt ? (float)(ls / cnt) : 0.0f;
         total += c->w_spd * (cnt ? ls / cnt : 0.0);
@@ -638,17 +681,14 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
         for (size_t x = 0; x < (size_t)B * N * N * BATCH_HOPS; x++)
             cnt += b->edge_cls[x] >= 0;
         ls = 0;
-        for (int k = 0; k < B; k++)
+        for (int k = 0; k < B && cnt; k++)
             for (int i = 0; i < N; i++)
-                for (int j = 0; j < N; j++)
-                    for (int d = 0; d < BATCH_HOPS; d++) {
-                        int y = b->edge_cls[(((size_t)k * N + i) * N + j) * BATCH_HOPS + d];
-                        if (y < 0)
-                            continue;
-                        size_t o = (((size_t)k * N + i) * 120 + d * 24) * N + j;
-                        ls += ce_one(da->edge_log + o, a->edge_log + o, 24, (size_t)N, y,
-                                     c->w_edge / (float)cnt);
-                    }
+                for (int d = 0; d < BATCH_HOPS; d++) {
+                    size_t o = (((size_t)k * N + i) * 120 + d * 24) * N;
+                    ls += ce_rows(da->edge_log + o, a->edge_log + o, 24, N,
+                                  b->edge_cls + ((size_t)k * N + i) * N * BATCH_HOPS + d,
+                                  BATCH_HOPS, c->w_edge / (float)cnt, mx, sm);
+                }
         m->loss_count[MODEL_LOSS_EDGE] = cnt;
         m->loss_parts[MODEL_LOSS_EDGE] = cnt ? (float)(ls / cnt) : 0.0f;
         total += c->w_edge * (cnt ? ls / cnt : 0.0);
@@ -729,11 +769,11 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
                             C3, 1.0f, at, N);
                 for (int i = 0; i < N; i++) {
                     float *row = at + (size_t)i * N;
-                    float mx = -INFINITY, sum = 0;
+                    float rmx = -INFINITY, sum = 0;
                     for (int j = 0; j < N; j++)
-                        mx = row[j] > mx ? row[j] : mx;
+                        rmx = row[j] > rmx ? row[j] : rmx;
                     for (int j = 0; j < N; j++) {
-                        row[j] = row[j] == -INFINITY ? 0.0f : expf(row[j] - mx);
+                        row[j] = row[j] == -INFINITY ? 0.0f : layers_expf(row[j] - rmx);
                         sum += row[j];
                     }
                     for (int j = 0; j < N; j++)
@@ -854,9 +894,10 @@ int model_forward(struct model *m, const struct batch *b, int train, struct rng 
     m->train = train;
     memset(m->loss_parts, 0, sizeof m->loss_parts);
     memset(m->loss_count, 0, sizeof m->loss_count);
-    zero_dacts(m, 0);
+    m->n_pairs = 0;
     if (c->has_3d)
         g3_forward(m, b);
+    zero_dacts(m, 0); /* after g3_forward: uses n_pairs */
     embed_forward(m, b);
     bias_forward(m, b);
     layers_forward(m, train, rng);
@@ -1171,7 +1212,7 @@ static void bias_backward(struct model *m)
                     }
                 }
                 if (md & 4) {
-                    float *d3 = m->dacts.g3_out + pij * H;
+                    float *d3 = m->dacts.g3_out + (m->pair_off[k] + (size_t)i * n + j) * H;
                     for (int h = 0; h < H; h++)
                         d3[h] += gv[h];
                 }
@@ -1187,7 +1228,7 @@ static void g3_backward(struct model *m)
     struct model_params *g = &m->grads;
     struct model_acts *a = &m->acts, *da = &m->dacts;
     int B = m->B, N = m->N, K = c->n_rbf, H = c->n_head, C = c->d_model;
-    int M = B * N * N;
+    int M = (int)m->n_pairs;
     matmul_backward(da->g3_gsum, g->cent_w, g->cent_b, da->cent, a->g3_gsum, p->cent_w, B * N, K,
                     C);
     matmul_backward(da->g3_hg, g->g_w2, g->g_b2, da->g3_out, a->g3_hg, p->g_w2, M, K, H);
@@ -1212,8 +1253,9 @@ static void g3_backward(struct model *m)
                 int zj = b->z[(size_t)k * N + j] + 514;
                 float dist = a->g3_dist[pij];
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
-                const float *gg = a->g3_g + pij * K;
-                const float *dg = da->g3_g + pij * K;
+                size_t row = m->pair_off[k] + (size_t)i * n + j;
+                const float *gg = a->g3_g + row * K;
+                const float *dg = da->g3_g + row * K;
                 double dx = 0;
                 for (int q = 0; q < K; q++) {
                     /* g = exp(-u^2/2) / (A sigma), u = (x - mu) / sigma */

@@ -124,10 +124,10 @@ struct model_config {
     X(bias, B * H * T * T, "(B, H, T, T) full attention bias (base + t + blended, -inf pads)")  \
     X(dpos, G3 * B * N * N * 3, "(B, N, N, 3) delta_pos (noisy)")                               \
     X(g3_dist, G3 * B * N * N, "(B, N, N) |pos_j - pos_i|")                                    \
-    X(g3_g, G3 * B * N * N * K, "(B, N, N, K) Gaussian basis")                                 \
-    X(g3_h, G3 * B * N * N * K, "(B, N, N, K) NonLinear hidden, pre-GELU")                     \
-    X(g3_hg, G3 * B * N * N * K, "(B, N, N, K) NonLinear hidden, GELU")                        \
-    X(g3_out, G3 * B * N * N * H, "(B, N, N, H) 3D bias (pair-major)")                         \
+    X(g3_g, G3 * B * N * N * K, "(P, K) Gaussian basis; P = compact real pairs (pair_off)")    \
+    X(g3_h, G3 * B * N * N * K, "(P, K) NonLinear hidden, pre-GELU")                           \
+    X(g3_hg, G3 * B * N * N * K, "(P, K) NonLinear hidden, GELU")                              \
+    X(g3_out, G3 * B * N * N * H, "(P, H) 3D bias (pair-major)")                               \
     X(g3_gsum, G3 * B * N * K, "(B, N, K) sum_j g_ij over real j")                             \
     X(qkv, L * B * T * 3 * C, "(L, B, T, 3C)")                                                 \
     X(att, L * B * H * T * T, "(L, B, H, T, T) softmax probabilities")                         \
@@ -233,6 +233,9 @@ struct model {
     int loss_count[MODEL_NLOSS];     /* entries averaged (0: part absent, contributes 0) */
     int have_forward;
     int *scratch_int;                /* (max_batch) */
+    float *scratch_f;                /* (2 * max_atoms) */
+    size_t *pair_off;                /* (max_batch+1) first compact 3D pair row per molecule */
+    size_t n_pairs;                  /* 3D pair rows of the last forward (sum of n^2) */
 };
 
 /* Fill cfg with a preset: "tiny" (L2 C16 H2 F16 K8, tests), "small" (4/128/8/128, K128),

@@ -168,6 +168,7 @@ struct scratch {
     int *bcount;       /* per bond counter */
     uint8_t *inset;    /* per atom marker */
     long steps;
+    int *comp, *cna, *cnb; /* ring systems: id per atom, atoms and bonds per system */
 };
 
 static int grow(void **ptr, size_t *cap, size_t need, size_t esize)
@@ -241,6 +242,9 @@ void perceive_free(struct perceive *p)
         free(s->neigh);
         free(s->bcount);
         free(s->inset);
+        free(s->comp);
+        free(s->cna);
+        free(s->cnb);
         free(s);
     }
     memset(p, 0, sizeof *p);
@@ -265,7 +269,7 @@ static int reserve(struct perceive *p, size_t n, size_t nb)
         RA(p->rad); RA(p->amin); RA(p->val); RA(p->adj_off); RA(p->chg);
         RA(s->inarom); RA(s->nhx); RA(s->edon); RA(s->acand); RA(s->aseen); RA(s->dcand);
         RA(s->done); RA(s->istk); RA(s->jstk); RA(s->dist); RA(s->pbond); RA(s->match);
-        RA(s->order); RA(s->inset);
+        RA(s->order); RA(s->inset); RA(s->comp); RA(s->cna); RA(s->cnb);
         p->cap_n = c;
     }
     if (nb1 > p->cap_nb) {
@@ -588,11 +592,54 @@ static int find_rings(const struct mol *m, struct perceive *p)
     int *dist = s->dist, *pb = s->pbond, *q = s->istk;
     uint8_t *mark = s->inset;
     memset(mark, 0, n);
-    for (uint32_t r = 0; r < n; r++) {
-        if (!p->ring[r])
+    /* ring systems (components of the ring bonds); a system with one independent cycle is
+     * that cycle, the others go through Horton's candidates */
+    int ncomp = 0;
+    for (uint32_t a = 0; a < n; a++) {
+        s->comp[a] = -1;
+        dist[a] = -1;
+    }
+    for (uint32_t a = 0; a < n; a++) {
+        if (!p->ring[a] || s->comp[a] >= 0)
             continue;
-        for (uint32_t a = 0; a < n; a++)
-            dist[a] = -1;
+        int qh = 0, qt = 0, na = 0, nbd = 0;
+        q[qt++] = (int)a;
+        s->comp[a] = ncomp;
+        while (qh < qt) {
+            int v = q[qh++];
+            na++;
+            NBR_FOR(p, v, k) {
+                uint32_t b = p->adj_bond[k], w = p->adj_atom[k];
+                if (!p->bring[b])
+                    continue;
+                if (m->bonds[2 * b] == (uint32_t)v)
+                    nbd++;
+                if (s->comp[w] < 0) {
+                    s->comp[w] = ncomp;
+                    q[qt++] = (int)w;
+                }
+            }
+        }
+        s->cna[ncomp] = na;
+        s->cnb[ncomp] = nbd;
+        ncomp++;
+    }
+    for (int c = 0; c < ncomp; c++) {
+        if (s->cnb[c] - s->cna[c] + 1 != 1)
+            continue;
+        if (GROW(s->cyc, s->cap_cyc, (s->ncyc + 1) * W) ||
+            GROW(s->clen, s->cap_clen, s->ncyc + 1))
+            return -1;
+        uint64_t *cy = s->cyc + s->ncyc * W;
+        memset(cy, 0, W * sizeof *cy);
+        for (uint32_t b = 0; b < nb; b++)
+            if (p->bring[b] && s->comp[m->bonds[2 * b]] == c)
+                bit_set(cy, b);
+        s->clen[s->ncyc++] = s->cnb[c];
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        if (!p->ring[r] || s->cnb[s->comp[r]] - s->cna[s->comp[r]] + 1 == 1)
+            continue;
         int qh = 0, qt = 0;
         q[qt++] = (int)r;
         dist[r] = 0;
@@ -608,56 +655,61 @@ static int find_rings(const struct mol *m, struct perceive *p)
                 q[qt++] = (int)w;
             }
         }
-        for (uint32_t b = 0; b < nb; b++) {
-            if (!p->bring[b])
-                continue;
-            uint32_t x = m->bonds[2 * b], y = m->bonds[2 * b + 1];
-            if (dist[x] < 0 || dist[y] < 0 || pb[x] == (int)b || pb[y] == (int)b)
-                continue;
-            if (abs(dist[x] - dist[y]) > 1)
-                continue;
-            /* paths x->r and y->r must meet only at r */
-            uint32_t v = x;
-            while (v != r) {
-                mark[v] = 1;
-                v = bond_other(m, (uint32_t)pb[v], v);
-            }
-            int ok = 1;
-            v = y;
-            while (v != r) {
-                if (mark[v]) {
-                    ok = 0;
-                    break;
+        for (int qi = 0; qi < qt; qi++) {
+            NBR_FOR(p, q[qi], kq) {
+                uint32_t b = p->adj_bond[kq];
+                if (!p->bring[b] || m->bonds[2 * b] != (uint32_t)q[qi])
+                    continue;
+                uint32_t x = m->bonds[2 * b], y = m->bonds[2 * b + 1];
+                if (dist[x] < 0 || dist[y] < 0 || pb[x] == (int)b || pb[y] == (int)b)
+                    continue;
+                if (abs(dist[x] - dist[y]) > 1)
+                    continue;
+                /* paths x->r and y->r must meet only at r */
+                uint32_t v = x;
+                while (v != r) {
+                    mark[v] = 1;
+                    v = bond_other(m, (uint32_t)pb[v], v);
                 }
-                v = bond_other(m, (uint32_t)pb[v], v);
+                int ok = 1;
+                v = y;
+                while (v != r) {
+                    if (mark[v]) {
+                        ok = 0;
+                        break;
+                    }
+                    v = bond_other(m, (uint32_t)pb[v], v);
+                }
+                v = x;
+                while (v != r) {
+                    mark[v] = 0;
+                    v = bond_other(m, (uint32_t)pb[v], v);
+                }
+                if (!ok)
+                    continue;
+                if (GROW(s->cyc, s->cap_cyc, (s->ncyc + 1) * W) ||
+                    GROW(s->clen, s->cap_clen, s->ncyc + 1))
+                    return -1;
+                uint64_t *c = s->cyc + s->ncyc * W;
+                memset(c, 0, W * sizeof *c);
+                bit_set(c, b);
+                for (v = x; v != r; v = bond_other(m, (uint32_t)pb[v], v))
+                    bit_set(c, (uint32_t)pb[v]);
+                for (v = y; v != r; v = bond_other(m, (uint32_t)pb[v], v))
+                    bit_set(c, (uint32_t)pb[v]);
+                int len = dist[x] + dist[y] + 1;
+                /* dedupe */
+                int dup = 0;
+                for (size_t i = 0; i < s->ncyc && !dup; i++)
+                    if (s->clen[i] == len && !memcmp(s->cyc + i * W, c, W * sizeof *c))
+                        dup = 1;
+                if (dup)
+                    continue;
+                s->clen[s->ncyc++] = len;
             }
-            v = x;
-            while (v != r) {
-                mark[v] = 0;
-                v = bond_other(m, (uint32_t)pb[v], v);
-            }
-            if (!ok)
-                continue;
-            if (GROW(s->cyc, s->cap_cyc, (s->ncyc + 1) * W) ||
-                GROW(s->clen, s->cap_clen, s->ncyc + 1))
-                return -1;
-            uint64_t *c = s->cyc + s->ncyc * W;
-            memset(c, 0, W * sizeof *c);
-            bit_set(c, b);
-            for (v = x; v != r; v = bond_other(m, (uint32_t)pb[v], v))
-                bit_set(c, (uint32_t)pb[v]);
-            for (v = y; v != r; v = bond_other(m, (uint32_t)pb[v], v))
-                bit_set(c, (uint32_t)pb[v]);
-            int len = dist[x] + dist[y] + 1;
-            /* dedupe */
-            int dup = 0;
-            for (size_t i = 0; i < s->ncyc && !dup; i++)
-                if (s->clen[i] == len && !memcmp(s->cyc + i * W, c, W * sizeof *c))
-                    dup = 1;
-            if (dup)
-                continue;
-            s->clen[s->ncyc++] = len;
         }
+        for (int qi = 0; qi < qt; qi++)
+            dist[q[qi]] = -1;
     }
     /* order by length (stable) */
     if (GROW(s->cidx, s->cap_cidx, s->ncyc + 1))
@@ -1326,6 +1378,23 @@ static void conjugation(const struct mol *m, struct perceive *p)
     }
 }
 
+/* |v1 . (v2 x v3)| >= 0.1 for the first three neighbours (RDKit's ZERO_VOLUME_TOL) */
+static int chiral_volume_nonzero(const struct mol *m, const struct perceive *p, uint32_t a)
+{
+    const float *p0 = m->pos + 3 * (size_t)a;
+    double v[3][3];
+    for (int i = 0; i < 3; i++) {
+        const float *q = m->pos + 3 * (size_t)p->adj_atom[p->adj_off[a] + (uint32_t)i];
+        for (int c = 0; c < 3; c++)
+            v[i][c] = (double)q[c] - (double)p0[c];
+    }
+    double cx = v[1][1] * v[2][2] - v[1][2] * v[2][1];
+    double cy = v[1][2] * v[2][0] - v[1][0] * v[2][2];
+    double cz = v[1][0] * v[2][1] - v[1][1] * v[2][0];
+    double vol = v[0][0] * cx + v[0][1] * cy + v[0][2] * cz;
+    return fabs(vol) >= 0.1;
+}
+
 static void hybridization(const struct mol *m, struct perceive *p)
 {
     for (uint32_t a = 0; a < p->n; a++) {
@@ -1374,6 +1443,11 @@ static void hybridization(const struct mol *m, struct perceive *p)
         case 6: h = HYB_SP3D2; break;
         default: h = HYB_UNSPECIFIED; break;
         }
+        /* SDMolSupplier on 3D input tags tetracoordinate atoms with a chiral volume
+         * (assignChiralTypesFrom3D) and such atoms come out SP3, not SP3D */
+        if (h == HYB_SP3D && p->tdeg[a] == 4 && p->deg[a] >= 3 && m->is3d && m->pos &&
+            chiral_volume_nonzero(m, p, a))
+            h = HYB_SP3;
         p->hyb[a] = (uint8_t)h;
     }
 }

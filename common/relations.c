@@ -4,6 +4,9 @@
 #include "mol.h"
 
 #include <math.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +15,7 @@ void rel_work_free(struct rel_work *w)
     free(w->M);
     free(w->P);
     free(w->B);
+    free(w->Q);
     memset(w, 0, sizeof *w);
 }
 
@@ -20,12 +24,14 @@ void rel_degree(uint32_t n, uint32_t nb, const uint16_t *bonds, uint8_t *deg)
     memset(deg, 0, n);
     for (uint32_t b = 0; b < nb; b++) {
         uint32_t x = bonds[2 * b], y = bonds[2 * b + 1];
-        int dup = 0;
-        for (uint32_t c = 0; c < b && !dup; c++) /* duplicates are rare: only check when */
+        if (x == y)
+            continue;
+        int dup = 0; /* a repeated atom pair is one adjacency entry */
+        for (uint32_t c = 0; c < b && !dup; c++)
             if ((bonds[2 * c] == x && bonds[2 * c + 1] == y) ||
                 (bonds[2 * c] == y && bonds[2 * c + 1] == x))
                 dup = 1;
-        if (dup || x == y)
+        if (dup)
             continue;
         if (deg[x] < 255)
             deg[x]++;
@@ -34,29 +40,16 @@ void rel_degree(uint32_t n, uint32_t nb, const uint16_t *bonds, uint8_t *deg)
     }
 }
 
-/* append up to max intermediate nodes of the reconstructed path i->j (get_all_edges) */
-static void rel_emit(const int32_t *P, uint32_t n, uint32_t i, uint32_t j, uint32_t *out, int *cnt,
-                     int max)
-{
-    if (*cnt >= max)
-        return;
-    int32_t k = P[(size_t)i * n + j];
-    if (k < 0)
-        return;
-    rel_emit(P, n, i, (uint32_t)k, out, cnt, max);
-    if (*cnt >= max)
-        return;
-    out[(*cnt)++] = (uint32_t)k;
-    rel_emit(P, n, (uint32_t)k, j, out, cnt, max);
-}
-
 int rel_spd_paths(uint32_t n, uint32_t nb, const uint16_t *bonds, uint16_t *spd, uint16_t *path,
                   struct rel_work *w)
 {
     size_t nn = (size_t)n * n;
-    if (nn > w->cap) {
-        size_t c = nn < 256 ? 256 : nn;
-        int32_t *M = realloc(w->M, c * sizeof *M), *P, *B;
+    size_t st = ((size_t)n + 7) & ~(size_t)7; /* row stride of M and P: whole SSE vectors */
+    size_t need = (size_t)n * st > nn ? (size_t)n * st : nn;
+    if (need + 1 > w->cap) {
+        size_t c = need < 256 ? 256 : need + 1;
+        int16_t *M = realloc(w->M, c * sizeof *M), *P;
+        int32_t *B, *Q;
         if (!M)
             return -1;
         w->M = M;
@@ -68,41 +61,67 @@ int rel_spd_paths(uint32_t n, uint32_t nb, const uint16_t *bonds, uint16_t *spd,
         if (!B)
             return -1;
         w->B = B;
+        Q = realloc(w->Q, (c + MOL_SPD_UNREACHABLE + 2) * sizeof *Q);
+        if (!Q)
+            return -1;
+        w->Q = Q;
         w->cap = c;
     }
-    int32_t *M = w->M, *P = w->P, *B = w->B;
-    const int32_t U = MOL_SPD_UNREACHABLE;
-    for (size_t t = 0; t < nn; t++) {
-        M[t] = U;
+    int16_t *M = w->M, *P = w->P;
+    int32_t *B = w->B;
+    const int16_t U = MOL_SPD_UNREACHABLE;
+    for (size_t t = 0; t < (size_t)n * st; t++) {
+        M[t] = U; /* padding columns stay 510: never improved, never used */
         P[t] = 0;
-        B[t] = -1;
     }
+    for (size_t t = 0; t < nn; t++)
+        B[t] = -1;
     for (uint32_t i = 0; i < n; i++)
-        M[(size_t)i * n + i] = 0;
+        M[(size_t)i * st + i] = 0;
     for (uint32_t b = 0; b < nb; b++) {
         uint32_t x = bonds[2 * b], y = bonds[2 * b + 1];
         if (x == y)
             continue;
-        M[(size_t)x * n + y] = M[(size_t)y * n + x] = 1;
+        M[(size_t)x * st + y] = M[(size_t)y * st + x] = 1;
         B[(size_t)x * n + y] = B[(size_t)y * n + x] = (int32_t)b;
     }
-    /* Floyd-Warshall, k outer, strict update: path[i][j] = k */
+    /* Floyd-Warshall exactly as algos.floyd_warshall: k outer, strict update, path = k.
+     * Distances stay <= 1020 and n <= 4096, so int16 holds every value. */
     for (uint32_t k = 0; k < n; k++) {
-        const int32_t *Mk = M + (size_t)k * n;
+        const int16_t *Mk = M + (size_t)k * st;
+        const int16_t kk = (int16_t)k;
         for (uint32_t i = 0; i < n; i++) {
-            int32_t *Mi = M + (size_t)i * n;
-            int32_t mik = Mi[k];
+            int16_t *Mi = M + (size_t)i * st;
+            int16_t mik = Mi[k];
             if (mik >= U) /* no sum through k can beat an entry <= 510 */
                 continue;
-            int32_t *Pi = P + (size_t)i * n;
-            for (uint32_t j = 0; j < n; j++) {
-                int32_t c = mik + Mk[j];
+            int16_t *Pi = P + (size_t)i * st;
+#ifdef __SSE2__
+            const __m128i vik = _mm_set1_epi16(mik), vk = _mm_set1_epi16(kk);
+            for (size_t j = 0; j < st; j += 8) {
+                __m128i c = _mm_add_epi16(vik, _mm_loadu_si128((const __m128i *)(Mk + j)));
+                __m128i mij = _mm_loadu_si128((const __m128i *)(Mi + j));
+                __m128i pij = _mm_loadu_si128((const __m128i *)(Pi + j));
+                __m128i gt = _mm_cmpgt_epi16(mij, c);
+                _mm_storeu_si128((__m128i *)(Mi + j), _mm_min_epi16(mij, c));
+                _mm_storeu_si128((__m128i *)(Pi + j),
+                                 _mm_or_si128(_mm_and_si128(gt, vk), _mm_andnot_si128(gt, pij)));
+            }
+#else
+            for (size_t j = 0; j < st; j++) {
+                int16_t c = (int16_t)(mik + Mk[j]);
                 if (Mi[j] > c) {
                     Mi[j] = c;
-                    Pi[j] = (int32_t)k;
+                    Pi[j] = kk;
                 }
             }
+#endif
         }
+    }
+    /* compact to stride n */
+    for (uint32_t i = 0; i < n; i++) {
+        memmove(M + (size_t)i * n, M + (size_t)i * st, n * sizeof *M);
+        memmove(P + (size_t)i * n, P + (size_t)i * st, n * sizeof *P);
     }
     for (size_t t = 0; t < nn; t++) {
         if (M[t] >= U) {
@@ -111,31 +130,48 @@ int rel_spd_paths(uint32_t n, uint32_t nb, const uint16_t *bonds, uint16_t *spd,
         }
         if (B[t] >= 0)
             P[t] = -1;
-    }
-    for (size_t t = 0; t < nn; t++)
         spd[t] = (uint16_t)M[t];
+    }
     if (!path)
         return 0;
+    /* gen_edge_input: nodes(i,j) = nodes(i,k) + nodes(k,j)[1:] with k = path[i][j], so the
+     * hop list of (i,j) is the hop list of (i,k) followed by that of (k,j). Fill the pairs in
+     * order of increasing distance (both parts are strictly shorter). */
     for (size_t t = 0; t < nn * MOL_HOPS; t++)
         path[t] = MOL_NO_BOND;
-    uint32_t nodes[MOL_HOPS + 2];
-    for (uint32_t i = 0; i < n; i++) {
+    int32_t *cnt = w->Q + nn, *order = w->Q; /* counting sort by distance 2..509 */
+    int maxd = 1;
+    for (size_t t = 0; t < nn; t++)
+        if (M[t] < U && M[t] > maxd)
+            maxd = M[t];
+    memset(cnt, 0, (size_t)(maxd + 2) * sizeof *cnt);
+    for (size_t t = 0; t < nn; t++)
+        if (M[t] >= 2 && M[t] < U)
+            cnt[M[t] + 1]++;
+    for (int d = 1; d <= maxd + 1; d++)
+        cnt[d] += cnt[d - 1];
+    for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < n; j++) {
             size_t t = (size_t)i * n + j;
-            if (i == j || P[t] == U)
-                continue;
-            int cnt = 0;
-            nodes[0] = i;
-            rel_emit(P, n, i, j, nodes + 1, &cnt, MOL_HOPS);
-            int len = cnt + 1;
-            if (cnt < MOL_HOPS)
-                nodes[len++] = j;
-            uint16_t *pp = path + t * MOL_HOPS;
-            for (int d = 0; d + 1 < len && d < MOL_HOPS; d++) {
-                int32_t b = B[(size_t)nodes[d] * n + nodes[d + 1]];
-                pp[d] = b >= 0 ? (uint16_t)b : MOL_NO_BOND;
-            }
+            if (B[t] >= 0)
+                path[t * MOL_HOPS] = (uint16_t)B[t];
+            else if (M[t] >= 2 && M[t] < U)
+                order[cnt[M[t]]++] = (int32_t)(i << 16 | j);
         }
+    size_t npairs = (size_t)cnt[maxd];
+    for (size_t q = 0; q < npairs; q++) {
+        uint32_t i = (uint32_t)order[q] >> 16, j = (uint32_t)order[q] & 0xffff;
+        size_t t = (size_t)i * n + j;
+        uint32_t k = (uint32_t)P[t];
+        size_t ik = (size_t)i * n + k, kj = (size_t)k * n + j;
+        int dik = M[ik] < MOL_HOPS ? M[ik] : MOL_HOPS;
+        uint16_t *dst = path + t * MOL_HOPS;
+        const uint16_t *a = path + ik * MOL_HOPS, *b = path + kj * MOL_HOPS;
+        int d = 0;
+        for (; d < dik; d++)
+            dst[d] = a[d];
+        for (int e = 0; d < MOL_HOPS && e < M[kj]; d++, e++)
+            dst[d] = b[e];
     }
     return 0;
 }

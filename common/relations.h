@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct rel_work { /* scratch reused between molecules */
-    int32_t *M;   /* [n*n] distances */
-    int32_t *P;   /* [n*n] intermediate node, -1 adjacent, 510 unreachable */
+struct rel_work { /* scratch reused between molecules; zero-initialise */
+    int16_t *M;   /* [n*n] distances */
+    int16_t *P;   /* [n*n] intermediate node, -1 adjacent, 510 unreachable */
     int32_t *B;   /* [n*n] bond index between adjacent atoms (last bond wins), -1 none */
+    int32_t *Q;   /* [n*n + 512] pair order by distance */
     size_t cap;
 };
 

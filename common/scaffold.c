@@ -344,16 +344,24 @@ int scaffold_key(const struct scaffold_graph *g, struct buf *key, uint8_t *keep_
             lost++;
             lostord += bo == BO_TRIPLE ? 3 : bo == BO_DOUBLE ? 2 : 1;
         }
-        if (lost && keeper[i] && arom && g->z[i] != 6) {
+        /* RDKit MurckoDecompose: a keeper losing a neighbour gets one explicit H if it is an
+         * aromatic heteroatom or an aromatic C+; otherwise its H is recomputed from valence
+         * (noImplicit and chirality cleared), which for the usual default valences means it
+         * gains the order of the bonds it lost; aromatic C- was observed to gain none (RDKit
+         * 2022.09 re-kekulizes around it). Retained double-bonded non-keepers are not touched:
+         * bracket ones keep their H, others get implicit H recomputed. */
+        if (!lost)
+            ;
+        else if (keeper[i] && arom && g->z[i] != 6)
             h = 1;
-        } else if (lost && keeper[i] && arom && g->z[i] == 6 && chg == 1) {
-            chg = 0;
+        else if (keeper[i] && arom && g->z[i] == 6 && chg == 1)
+            h = 1;
+        else if (keeper[i] && arom && g->z[i] == 6 && chg < 0)
+            ;
+        else if (!keeper[i] && noimp)
+            ;
+        else
             h += lostord;
-        } else if (noimp) {
-            h += keeper[i] ? lost : 0;
-        } else {
-            h += lostord;
-        }
         if (!g->hs)
             h = 0;
         if (h > 15)

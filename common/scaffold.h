@@ -4,8 +4,8 @@
  * MurckoScaffoldSmiles(includeChirality=False): keep ring atoms and the atoms on paths between
  * ring systems (side chains pruned), keep non-kept atoms joined to a kept atom by a double bond
  * (exocyclic / linker =O, =C, =N), drop everything else. Hydrogen bookkeeping as RDKit does it:
- * a kept aromatic heteroatom that loses a neighbour gets one H ("[nH]"), a kept aromatic C+ that
- * loses one becomes neutral, other kept atoms gain the H of the bonds they lose. No chirality,
+ * a kept aromatic heteroatom or aromatic C+ that loses a neighbour gets one H ("[nH]"), an
+ * aromatic C- gains none, other kept atoms gain the H of the bonds they lose. No chirality,
  * isotopes or bond stereo. A molecule without rings has the empty scaffold (key "").
  *
  * The key is a canonical string of the scaffold graph (atoms: element, aromatic flag, formal

@@ -361,12 +361,13 @@ static int v2000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
         return -1;
     if (chg < 0 || chg > 15)
         return fail(x->err, x->errlen, x->c.line, "charge code %ld out of range 0..7", chg);
-    if (par < 0 || par > 3)
-        return fail(x->err, x->errlen, x->c.line, "atom parity %ld out of range 0..3", par);
-    if (hc < 0 || hc > 5)
-        return fail(x->err, x->errlen, x->c.line, "hydrogen count %ld out of range 0..5", hc);
-    if (val < 0 || val > 15)
-        return fail(x->err, x->errlen, x->c.line, "valence %ld out of range 0..15", val);
+    /* RDKit takes any value in these fields; only negative ones are refused here */
+    if (par < 0 || par > 255)
+        return fail(x->err, x->errlen, x->c.line, "atom parity %ld out of range", par);
+    if (hc < 0) /* the hydrogen count is a query feature (RDKit: H-count query): not stored */
+        return fail(x->err, x->errlen, x->c.line, "hydrogen count %ld out of range", hc);
+    if (val < 0)
+        return fail(x->err, x->errlen, x->c.line, "valence %ld out of range", val);
     m->z[i] = (uint8_t)z;
     m->iso[i] = iso;
     if (md && z > 0) {
@@ -395,8 +396,8 @@ static int v2000_bond(struct ctx *x, uint32_t b, const char *s, size_t n)
         return -1;
     if (t < 0 || t > 255)
         return fail(x->err, x->errlen, x->c.line, "bond type %ld out of range", t);
-    if (st < 0 || st > 6)
-        return fail(x->err, x->errlen, x->c.line, "bond stereo %ld out of range 0..6", st);
+    if (st < 0 || st > 255)
+        return fail(x->err, x->errlen, x->c.line, "bond stereo %ld out of range", st);
     return set_bond(x, b, a1, a2, t, st);
 }
 

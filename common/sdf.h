@@ -8,7 +8,8 @@
  *   SD data items "> <tag>" -> labels: numeric -> LAB_NUM, empty -> LAB_NIL, else LAB_STR.
  * Semantics follow RDKit 2022.09's molfile reader (fixed columns in V2000, "M  CHG" resetting the
  * atom-block charges, mass difference relative to the most common isotope, RAD 1/2/3 -> 2/1/2
- * radical electrons, charge code 4 = no charge). Bond types: 1/2/3 -> single/double/triple,
+ * radical electrons, charge code 4 = no charge; the atom hydrogen-count field, an RDKit query
+ * feature, is checked but not stored; a nonzero valence field sets noimp). Bond types: 1/2/3 -> single/double/triple,
  * 4 -> BO_AROMATIC with both atoms arom = 1, 9 (coordination) -> BO_DATIVE, 0, 5-8 (query
  * types) and any other value -> BO_OTHER. */
 #ifndef MB_SDF_H

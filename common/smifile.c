@@ -10,7 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-static void setf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void setf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void setf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -282,15 +283,21 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
     int header = o->header;
     int best = -1, bestrank = 99;
     for (int k = 0; k < nc; k++) {
-        int rk = o->smiles_col && !strcasecmp(cell(it, k), o->smiles_col) ? -2
-                                                                          : smiles_name_rank(cell(it, k));
+        int rk = o->smiles_col && !strcasecmp(cell(it, k), o->smiles_col)
+                     ? -2
+                     : smiles_name_rank(cell(it, k));
         if (rk != -1 && rk < bestrank)
             best = k, bestrank = rk;
     }
+    int first_parsing = -1; /* first column of the first row that parses as SMILES */
+    if (!it->ws && best < 0)
+        for (int k = 0; k < nc && first_parsing < 0; k++)
+            if (parses(cell(it, k)))
+                first_parsing = k;
     if (header < 0) {
         header = best >= 0;
-        if (!header && !it->ws && !parses(cell(it, 0))) {
-            /* a header of unknown names: the next row's first cell must parse */
+        if (!header && !it->ws && first_parsing < 0) {
+            /* a header of unknown names if a cell of the next row parses */
             struct smi_iter peek = *it;
             peek.cells.p = NULL, peek.cells.len = peek.cells.cap = 0;
             peek.off = NULL, peek.capoff = 0, peek.ncell = 0;
@@ -353,12 +360,13 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
         it->pos = sp;
         it->line = sl;
         if (it->scol < 0) {
-            setf(err, errlen, "no SMILES column found in the header (name one with a "
-                              "SMILES-column option)");
+            setf(err, errlen,
+                 "no SMILES column found in the header (name one with a "
+                 "SMILES-column option)");
             return -1;
         }
     } else {
-        it->scol = 0;
+        it->scol = first_parsing >= 0 ? first_parsing : 0;
     }
     if (o->id_col && !it->ws) {
         it->icol = find_col(it, o->id_col);
@@ -379,9 +387,10 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
 }
 
 /* label from a cell: number, missing or string */
-static void set_label(struct mol *m, const char *key, const char *c)
+static void set_label(struct mol_label *l, const char *key, const char *c)
 {
-    struct mol_label *l = mol_add_label(m, key);
+    memset(l, 0, sizeof *l);
+    l->key = estrdup(key);
     size_t n;
     const char *t = trim(c, &n);
     if (!n) {
@@ -445,8 +454,8 @@ int smi_iter_next(struct smi_iter *it, struct mol *m, char *err, size_t errlen)
     }
     char e[160];
     if (smiles_parse(m, s, sl, e, sizeof e)) {
-        setf(err, errlen, "line %u: bad SMILES '%.*s%s': %s", it->line0, sl > 80 ? 80 : (int)sl,
-             s, sl > 80 ? "..." : "", e);
+        setf(err, errlen, "line %u: bad SMILES '%.*s%s': %s", it->line0, sl > 80 ? 80 : (int)sl, s,
+             sl > 80 ? "..." : "", e);
         return -1;
     }
     m->rec = it->index;
@@ -460,10 +469,18 @@ int smi_iter_next(struct smi_iter *it, struct mol *m, char *err, size_t errlen)
         snprintf(nb, sizeof nb, "%u", it->index);
         m->id = estrdup(nb);
     }
-    if (!it->ws)
+    /* labels: header names are unique, so fill the array directly (no per-label key search);
+     * capacity = a power of two, as mol_add_label expects when a later stage adds more */
+    uint32_t nl = (uint32_t)it->ncols - 1 - (it->icol >= 0);
+    if (!it->ws && nl) {
+        uint32_t cap = 1;
+        while (cap < nl)
+            cap *= 2;
+        m->lab = emalloc(emul(cap < 4 ? 4 : cap, sizeof *m->lab));
         for (int k = 0; k < it->ncols; k++)
             if (k != it->scol && k != it->icol)
-                set_label(m, it->names[k], cell(it, k));
+                set_label(&m->lab[m->nlab++], it->names[k], cell(it, k));
+    }
     return 1;
 }
 

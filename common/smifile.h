@@ -11,10 +11,10 @@
  *
  * Header (header = -1): present when a first-row cell names a SMILES column (smiles_col, or
  * case-insensitively smiles, canonical_smiles, isomeric_smiles, mol, smi, or a name holding
- * "smiles"), or when the first row's first cell does not parse as SMILES. SMILES column: opts
- * smiles_col (a header name, case-sensitive then -insensitive, or a 1-based column number),
- * else the best-named column above, else the first column whose first data cell parses.
- * Without a header the SMILES column is column 1 and columns are named col1, col2, ...
+ * "smiles"), or when no first-row cell parses as SMILES but a second-row cell does. SMILES
+ * column: opts smiles_col (a header name, case-sensitive then -insensitive, or a 1-based column
+ * number), else the best-named column above, else the first column whose first data cell
+ * parses (column 1 if none). Without a header, columns are named col1, col2, ...
  *
  * Per record: m->smiles/fmt and the graph (smiles_parse), m->id = the id column's cell (or the
  * .smi name), else the 0-based data-record index as text; m->rec = that index, m->line = the
@@ -44,15 +44,15 @@ struct smi_iter {
     /* private */
     const char *buf;
     size_t len, pos;
-    int ws;            /* whitespace (.smi) layout */
-    char delim;        /* delimited layout */
-    int ncols;         /* cells per row (delimited) */
-    char **names;      /* column names [ncols] */
-    int scol, icol;    /* SMILES and id column, icol -1 = none */
-    uint32_t line;     /* 1-based line at pos */
-    uint32_t nrec;     /* data records seen (good and bad) */
-    struct buf cells;  /* current row: decoded cells, each NUL-terminated */
-    size_t *off;       /* cell start offsets in cells.p */
+    int ws;           /* whitespace (.smi) layout */
+    char delim;       /* delimited layout */
+    int ncols;        /* cells per row (delimited) */
+    char **names;     /* column names [ncols] */
+    int scol, icol;   /* SMILES and id column, icol -1 = none */
+    uint32_t line;    /* 1-based line at pos */
+    uint32_t nrec;    /* data records seen (good and bad) */
+    struct buf cells; /* current row: decoded cells, each NUL-terminated */
+    size_t *off;      /* cell start offsets in cells.p */
     int ncell, capoff;
     /* public, valid after smi_iter_next returned 1 or -1 */
     size_t span_start, span_end; /* byte range of the raw record in buf (for reject files) */

@@ -41,8 +41,18 @@ const char *smiles_symbol(int z)
 }
 
 /* bond symbols */
-enum { SY_NONE, SY_SINGLE, SY_DOUBLE, SY_TRIPLE, SY_QUAD, SY_AROM, SY_UP, SY_DOWN, SY_DATR,
-       SY_DATL };
+enum {
+    SY_NONE,
+    SY_SINGLE,
+    SY_DOUBLE,
+    SY_TRIPLE,
+    SY_QUAD,
+    SY_AROM,
+    SY_UP,
+    SY_DOWN,
+    SY_DATR,
+    SY_DATL
+};
 
 static int sym_has_order(int sy)
 {
@@ -57,12 +67,19 @@ static int sym_dir(int sy)
 static uint8_t sym_bo(int sy, int both_arom)
 {
     switch (sy) {
-    case SY_SINGLE: return BO_SINGLE; /* '/' '\\' carry no order (RDKit: as no symbol) */
-    case SY_DOUBLE: return BO_DOUBLE;
-    case SY_TRIPLE: return BO_TRIPLE;
-    case SY_QUAD: return BO_OTHER;
-    case SY_AROM: return BO_AROMATIC;
-    case SY_DATR: case SY_DATL: return BO_DATIVE;
+    case SY_SINGLE:
+        return BO_SINGLE; /* '/' '\\' carry no order (RDKit: as no symbol) */
+    case SY_DOUBLE:
+        return BO_DOUBLE;
+    case SY_TRIPLE:
+        return BO_TRIPLE;
+    case SY_QUAD:
+        return BO_OTHER;
+    case SY_AROM:
+        return BO_AROMATIC;
+    case SY_DATR:
+    case SY_DATL:
+        return BO_DATIVE;
     }
     return both_arom ? BO_AROMATIC : BO_SINGLE;
 }
@@ -81,7 +98,7 @@ struct ring_bond {
     uint32_t a, b;   /* stored begin, end */
     uint32_t ka, kb; /* neighbour-order keys on a and b */
     uint8_t bo, dir;
-    int col;         /* column of the closing digit */
+    int col; /* column of the closing digit */
 };
 
 #define BIG_RINGS_MAX 256 /* simultaneously open ring numbers above 99 */
@@ -91,11 +108,11 @@ struct sp {
     size_t len;
     char *err;
     size_t errlen;
-    uint32_t n, cap_a;   /* atoms */
-    uint32_t nb, cap_b;  /* chain bonds (then all bonds after the merge) */
-    uint32_t nring;      /* ring bonds in rb */
-    uint32_t nchain;     /* chain bonds (bond indices below are chain bonds) */
-    uint32_t ev;         /* neighbour-order key counter */
+    uint32_t n;      /* atoms */
+    uint32_t nb;     /* chain bonds (then all bonds after the merge) */
+    uint32_t nring;  /* ring bonds in rb */
+    uint32_t nchain; /* chain bonds (bond indices below are chain bonds) */
+    uint32_t ev;     /* neighbour-order key counter */
     uint8_t *z, *nh, *noimp, *arom, *chir;
     int8_t *chg;
     uint16_t *iso, *aclass;
@@ -104,9 +121,8 @@ struct sp {
     uint8_t *bo, *bdir;
     uint32_t *bka, *bkb;
     struct ring_bond *rb;
-    uint32_t *stack;     /* branch points */
+    uint32_t *stack; /* branch points */
     int *stack_col;
-    uint32_t *stack_n;   /* atom count when the branch opened */
     uint32_t depth;
     int small_open[100]; /* 1 when ring number i is open */
     struct ring_open small[100];
@@ -167,21 +183,55 @@ static int parse_organic(struct sp *p, size_t *ip)
     int z, ar = 0;
     size_t w = 1;
     switch (s[i]) {
-    case 'B': z = 5; if (i + 1 < p->len && s[i + 1] == 'r') z = 35, w = 2; break;
-    case 'C': z = 6; if (i + 1 < p->len && s[i + 1] == 'l') z = 17, w = 2; break;
-    case 'N': z = 7; break;
-    case 'O': z = 8; break;
-    case 'P': z = 15; break;
-    case 'S': z = 16; break;
-    case 'F': z = 9; break;
-    case 'I': z = 53; break;
-    case 'b': z = 5, ar = 1; break;
-    case 'c': z = 6, ar = 1; break;
-    case 'n': z = 7, ar = 1; break;
-    case 'o': z = 8, ar = 1; break;
-    case 'p': z = 15, ar = 1; break;
-    case 's': z = 16, ar = 1; break;
-    case '*': z = 0; break;
+    case 'B':
+        z = 5;
+        if (i + 1 < p->len && s[i + 1] == 'r')
+            z = 35, w = 2;
+        break;
+    case 'C':
+        z = 6;
+        if (i + 1 < p->len && s[i + 1] == 'l')
+            z = 17, w = 2;
+        break;
+    case 'N':
+        z = 7;
+        break;
+    case 'O':
+        z = 8;
+        break;
+    case 'P':
+        z = 15;
+        break;
+    case 'S':
+        z = 16;
+        break;
+    case 'F':
+        z = 9;
+        break;
+    case 'I':
+        z = 53;
+        break;
+    case 'b':
+        z = 5, ar = 1;
+        break;
+    case 'c':
+        z = 6, ar = 1;
+        break;
+    case 'n':
+        z = 7, ar = 1;
+        break;
+    case 'o':
+        z = 8, ar = 1;
+        break;
+    case 'p':
+        z = 15, ar = 1;
+        break;
+    case 's':
+        z = 16, ar = 1;
+        break;
+    case '*':
+        z = 0;
+        break;
     default: {
         size_t k = 1;
         while (i + k < p->len && s[i + k] >= 'a' && s[i + k] <= 'z' && k < 2)
@@ -202,21 +252,18 @@ static int parse_organic(struct sp *p, size_t *ip)
 static int parse_bracket(struct sp *p, size_t *ip)
 {
     const char *s = p->s;
-    size_t len = p->len, i = *ip + 1, open = *ip;
+    size_t len = p->len, i = *ip + 1, lb = *ip;
     char cb[24];
     unsigned long iso = 0;
-    int has_iso = 0;
     while (i < len && is_digit(s[i])) {
         iso = iso * 10 + (unsigned long)(s[i] - '0');
         if (iso > 65535)
             return fail(p, i, "bad isotope (more than 65535)");
-        has_iso = 1;
         i++;
     }
-    (void)has_iso;
     int z = -1, ar = 0;
     if (i >= len)
-        return fail(p, open, "unterminated bracket atom");
+        return fail(p, lb, "unterminated bracket atom");
     if (s[i] == '*') {
         z = 0;
         i++;
@@ -241,13 +288,26 @@ static int parse_bracket(struct sp *p, size_t *ip)
             }
         if (z < 0) {
             switch (s[i]) {
-            case 'b': z = 5; break;
-            case 'c': z = 6; break;
-            case 'n': z = 7; break;
-            case 'o': z = 8; break;
-            case 'p': z = 15; break;
-            case 's': z = 16; break;
-            default: return fail(p, i, "unknown aromatic element '%c'", s[i]);
+            case 'b':
+                z = 5;
+                break;
+            case 'c':
+                z = 6;
+                break;
+            case 'n':
+                z = 7;
+                break;
+            case 'o':
+                z = 8;
+                break;
+            case 'p':
+                z = 15;
+                break;
+            case 's':
+                z = 16;
+                break;
+            default:
+                return fail(p, i, "unknown aromatic element '%c'", s[i]);
             }
             i++;
         }
@@ -332,10 +392,10 @@ static int parse_bracket(struct sp *p, size_t *ip)
         }
     }
     if (i >= len)
-        return fail(p, open, "unterminated bracket atom");
+        return fail(p, lb, "unterminated bracket atom");
     if (s[i] != ']')
         return fail(p, i, "unexpected %s in bracket atom", chdesc(p, i, cb, sizeof cb));
-    int a = new_atom(p, open);
+    int a = new_atom(p, lb);
     if (a < 0)
         return -1;
     p->z[a] = (uint8_t)z;
@@ -411,8 +471,7 @@ static uint8_t flip_dir(uint8_t d)
     return d == 1 ? 2 : d == 2 ? 1 : 0;
 }
 
-/* ring-closure digit(s) at *ip for atom cur with pending bond symbol sy (written at column
- * sycol) */
+/* ring-closure digit(s) at *ip for atom cur with pending bond symbol sy */
 static int parse_ring(struct sp *p, size_t *ip, uint32_t cur, int sy)
 {
     const char *s = p->s;
@@ -445,8 +504,7 @@ static int parse_ring(struct sp *p, size_t *ip, uint32_t cur, int sy)
         if (x == cur)
             return fail(p, start, "ring bond %d from an atom to itself", num);
         if (sym_has_order(r->sym) && sym_has_order(sy) && r->sym != sy)
-            return fail(p, start, "conflicting bond symbols on the two ends of ring bond %d",
-                        num);
+            return fail(p, start, "conflicting bond symbols on the two ends of ring bond %d", num);
         struct ring_bond *b = &p->rb[p->nring];
         b->num = num;
         b->seq = p->nring++;
@@ -497,15 +555,26 @@ static int parse_bond_sym(const struct sp *p, size_t *ip)
             return SY_DATL;
         }
         return SY_NONE;
-    case '=': sy = SY_DOUBLE; break;
-    case '#': sy = SY_TRIPLE; break;
-    case '$': sy = SY_QUAD; break;
-    case ':': sy = SY_AROM; break;
-    case '/': sy = SY_UP; break;
+    case '=':
+        sy = SY_DOUBLE;
+        break;
+    case '#':
+        sy = SY_TRIPLE;
+        break;
+    case '$':
+        sy = SY_QUAD;
+        break;
+    case ':':
+        sy = SY_AROM;
+        break;
+    case '/':
+        sy = SY_UP;
+        break;
     case '\\': /* RDKit also reads a doubled backslash as one */
         *ip = i + 1 + (i + 1 < p->len && p->s[i + 1] == '\\');
         return SY_DOWN;
-    default: return SY_NONE;
+    default:
+        return SY_NONE;
     }
     *ip = i + 1;
     return sy;
@@ -584,8 +653,7 @@ static int finish(struct sp *p)
             const struct ring_bond *b = &p->rb[k];
             if (p->parent[b->a] == b->b || p->parent[b->b] == b->a) {
                 free(pairs);
-                return fail(p, (size_t)b->col, "ring bond %d duplicates an existing bond",
-                            b->num);
+                return fail(p, (size_t)b->col, "ring bond %d duplicates an existing bond", b->num);
             }
             uint32_t lo = b->a < b->b ? b->a : b->b, hi = b->a ^ b->b ^ lo;
             pairs[k] = lo << 16 | hi;
@@ -622,10 +690,10 @@ static int parse_main(struct sp *p)
     const char *s = p->s;
     size_t len = p->len, i = 0;
     char cb[24];
-    long cur = -1;      /* current atom (bond source) */
-    int sy = SY_NONE;   /* pending bond symbol */
+    long cur = -1;    /* current atom (bond source) */
+    int sy = SY_NONE; /* pending bond symbol */
     size_t sycol = 0;
-    int need_atom = 1;  /* after start, '(' and '.' an atom must follow */
+    int need_atom = 1; /* after start, '(' and '.' an atom must follow */
     size_t need_col = 0;
     while (i < len) {
         char c = s[i];
@@ -655,7 +723,6 @@ static int parse_main(struct sp *p)
                 return fail(p, sycol, "bond symbol before '('");
             p->stack[p->depth] = (uint32_t)cur;
             p->stack_col[p->depth] = (int)i;
-            p->stack_n[p->depth] = p->n;
             p->depth++;
             need_atom = 1;
             need_col = i;
@@ -734,11 +801,9 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
     }
     size_t ca = len < MOL_MAX_ATOMS_HARD ? len : MOL_MAX_ATOMS_HARD;
     size_t cb = len; /* each bond needs at least one character (next atom or ring digit) */
-    p->cap_a = (uint32_t)ca;
-    p->cap_b = (uint32_t)(cb < UINT32_MAX ? cb : UINT32_MAX);
     /* one scratch block: per-atom, per-bond and per-character arrays */
-    size_t sz_a = ca * (5 * sizeof(uint8_t) + sizeof(int8_t) + 2 * sizeof(uint16_t) +
-                        sizeof(uint32_t));
+    size_t sz_a =
+        ca * (5 * sizeof(uint8_t) + sizeof(int8_t) + 2 * sizeof(uint16_t) + sizeof(uint32_t));
     size_t sz_b = emul(cb, 2 * sizeof(uint16_t) + 2 * sizeof(uint8_t) + 2 * sizeof(uint32_t) +
                                sizeof(struct ring_bond) + 2 * sizeof(uint32_t) + sizeof(int));
     char *blk = emalloc(sz_a + sz_b + 64);
@@ -754,7 +819,6 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
     CARVE(p->bka, cb);
     CARVE(p->bkb, cb);
     CARVE(p->stack, cb);
-    CARVE(p->stack_n, cb);
     CARVE(p->stack_col, cb);
     CARVE(p->iso, ca);
     CARVE(p->aclass, ca);

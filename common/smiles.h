@@ -14,23 +14,29 @@
  *     opening end carries a bond-order symbol (- = # $ : -> <-), else (closing atom, opening atom).
  *     '<-' stores the bond reversed (dative bond from the right-hand atom to the left-hand one).
  *   - bo: - -> BO_SINGLE, = -> BO_DOUBLE, # -> BO_TRIPLE, $ -> BO_OTHER (quadruple),
- *     : -> BO_AROMATIC, -> and <- -> BO_DATIVE; no symbol or only '/' '\' -> BO_AROMATIC between
- *     two aromatic atoms (as RDKit), else BO_SINGLE. Ring-closure symbols may be written on either end; two different
- *     order symbols on the two ends are an error.
+ *     : -> BO_AROMATIC, -> and <- -> BO_DATIVE; no symbol or only '/' '\' -> BO_AROMATIC
+ *     between two aromatic atoms (as RDKit), else BO_SINGLE. Ring-closure symbols may be written
+ *     on either end; two different order symbols on the two ends are an error (RDKit keeps the
+ *     first).
  *   - bdir (1 '/', 2 '\') is expressed for the stored direction bonds[2i] -> bonds[2i+1], as
  *     RDKit's ENDUPRIGHT / ENDDOWNRIGHT: "F/C=C/F" gives bdir 1 on both single bonds. A symbol
  *     written at a ring digit ("C/1") reads as if the partner atom followed the digit; when both
  *     ends carry one, the closing end's symbol is used (as RDKit does).
  *   - chir: RDKit chiral tag, 0 none, 1 CW (CHI_TETRAHEDRAL_CW), 2 CCW, RELATIVE TO THE ORDER IN
- *     WHICH THE ATOM'S BONDS APPEAR IN THE bonds ARRAY, with the atom's H count (nh > 0) taken as
- *     one extra neighbour placed LAST. Looking from the first neighbour of that list, CW means the
- *     others run clockwise. This is exactly the tag MolFromSmiles(s, sanitize=False) leaves
- *     (RDKit's AdjustAtomChiralityFlags): '@' / '@TH1' start as CCW and '@@' / '@TH2' as CW in
- *     SMILES neighbour order (preceding atom, then the bracket H, then ring-closure digits in
- *     written order, then branches and the next chain atom), and the tag is inverted when that
- *     order is an odd permutation of the bond-array order. @AL, @SP, @TB, @OH are accepted and
- *     stored as 0 (unspecified). Tags are kept on every atom as written, even when the atom is
- *     not a stereocentre (stereo perception, a later stage, decides).
+ *     WHICH THE ATOM'S BONDS APPEAR IN THE bonds ARRAY: exactly the tag MolFromSmiles(s,
+ *     sanitize=False) leaves (checked on every MoleculeNet molecule and on RDKit-written random
+ *     SMILES). RDKit reads it as: looking from the first neighbour in bond order, the others, with
+ *     an implicit/bracket H (or lone pair) placed last, run clockwise (CW) or anticlockwise (CCW).
+ *     How it is derived (RDKit's AdjustAtomChiralityFlags): '@' / '@TH1' start as CCW and '@@' /
+ *     '@TH2' as CW; the SMILES order of the atom's bonds is: bond to the preceding atom, then
+ *     ring-closure bonds in the order their digits follow the atom, then branches and the next
+ *     chain atom (the bracket H is not in the list); the tag is inverted once per swap needed to
+ *     turn that order into bond-array order, and once more when the atom has exactly 3 bonds and
+ *     either starts the SMILES (or a '.' component) with exactly one H, or has an H count other
+ *     than 1, exactly one ring-closure bond and no double/triple/aromatic/quadruple bond.
+ *     @AL, @SP, @TB, @OH (number optional) are accepted and stored as 0 (unspecified). Tags are
+ * kept on every atom as written, even when the atom is not a stereocentre (stereo perception, a
+ *     later stage, decides).
  *
  * Not done here: implicit H, valence checks, aromaticity perception, kekulization, H removal. */
 #ifndef MB_SMILES_H

@@ -32,6 +32,9 @@
 #include <string.h>
 
 enum { DIR_NONE = 0, DIR_UP = 1, DIR_DOWN = 2, DIR_UNKNOWN = 3, DIR_EITHER = 4 };
+/* RDKit Atom::ChiralType values beyond the OGB list (all map to OGB "misc") */
+enum { RD_CHI_TETRAHEDRAL = 4, RD_CHI_ALLENE = 5, RD_CHI_SQUAREPLANAR = 6,
+       RD_CHI_TRIGONALBIPYRAMIDAL = 7, RD_CHI_OCTAHEDRAL = 8 };
 enum { CIP_NONE = 0, CIP_S = 1, CIP_R = 2 };
 
 struct st {
@@ -971,6 +974,53 @@ static int wedge_tag(const struct adj *g, uint32_t b)
     return ccw ? CHI_TETRAHEDRAL_CCW : CHI_TETRAHEDRAL_CW;
 }
 
+/* Non-tetrahedral tag RDKit's 2022.09 assignChiralTypesFrom3D gives an atom with Z >= 15 and
+ * 3..6 neighbours (no wavy bond starting at it) whose neighbour directions form disjoint
+ * near-opposite pairs (cos < -0.9): one pair with 3..5 neighbours, two with 4..5, three with 6.
+ * Returns the RDKit tag (6 square planar, 7 trigonal bipyramidal, 8 octahedral) or 0. */
+static int nontet_tag(const struct adj *g, uint32_t c, int nh)
+{
+    const struct mol *m = g->m;
+    if (m->z[c] < 15)
+        return 0;
+    double v[6][3];
+    uint32_t cnt = 0, nz = 0;
+    for (uint32_t q = g->off[c]; q < g->off[c + 1]; q++) {
+        uint32_t b = g->nbd[q], o = g->nbr[q];
+        if (m->bst && m->bst[b] == 4 && m->bonds[2 * b] == c && m->bo[b] == BO_SINGLE)
+            return 0;
+        if (cnt == 6)
+            return 0;
+        double d[3], l;
+        vsub(m->pos + 3 * o, m->pos + 3 * c, d);
+        l = sqrt(vdot(d, d));
+        if (l < 1e-16)
+            return 0;
+        for (int k = 0; k < 3; k++)
+            v[cnt][k] = d[k] / l;
+        cnt++;
+        nz += m->bo[b] != BO_OTHER;
+    }
+    if (nz < 3 || nz + (uint32_t)nh > 6 || cnt < 3)
+        return 0;
+    int used[6] = {0}, pairs = 0;
+    for (uint32_t i = 0; i < cnt; i++)
+        for (uint32_t j = i + 1; j < cnt; j++)
+            if (vdot(v[i], v[j]) < -0.9) {
+                if (used[i] || used[j])
+                    return 0;
+                used[i] = used[j] = 1;
+                pairs++;
+            }
+    if (pairs == 3 && cnt == 6)
+        return 8;
+    if (pairs == 2 && cnt == 4)
+        return 6;
+    if ((pairs == 1 && cnt >= 3 && cnt <= 5) || (pairs == 2 && cnt == 5))
+        return 7;
+    return 0;
+}
+
 /* Tags from coordinates on graph g (RDKit's molfile reader): 3D, assignChiralTypesFrom3D with
  * the first three neighbours in bond order (an atom with fewer explicit neighbours uses the
  * centre, which is where its missing hydrogen points away from); 2D, wedge / hash bonds.
@@ -983,8 +1033,8 @@ static void coord_tags(const struct adj *g, const int *degh, const int *tdeg, ui
         for (uint32_t a = 0; a < m->n; a++) {
             uint32_t d = g->off[a + 1] - g->off[a];
             int z = m->z[a];
-            tag[a] = 0;
-            if (degh[a] < 3 || tdeg[a] > 4)
+            tag[a] = (uint8_t)nontet_tag(g, a, degh[a] - (int)d);
+            if (tag[a] || degh[a] < 3 || tdeg[a] > 4)
                 continue;
             if (z != 16 && z != 34 && tdeg[a] != 4)
                 continue;
@@ -1142,7 +1192,7 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
     /* 1. initial tags */
     if (m->chir) {
         for (uint32_t a = 0; a < n; a++)
-            s.tag[a] = (m->chir[a] == 1 || m->chir[a] == 2) ? m->chir[a] : 0;
+            s.tag[a] = m->chir[a];
     } else if (have_pos) {
         struct adj g = {m, s.off, s.nbr, s.nbd};
         int *dh = calloc(n1, sizeof *dh), *td = calloc(n1, sizeof *td);
@@ -1157,10 +1207,29 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
         coord_tags(&g, dh, td, s.tag);
         free(dh), free(td);
     }
-    if (p->hyb)
-        for (uint32_t a = 0; a < n; a++)
-            if (s.tag[a] && p->hyb[a] != HYB_SP3)
-                s.tag[a] = 0; /* sanitisation: cleanupChirality */
+    /* sanitisation (cleanupChirality): tetrahedral tags need SP3; non-tetrahedral ones a total
+     * degree in range (square planar 2..4, trigonal bipyramidal 2..5, octahedral 2..6);
+     * non-tetrahedral tags then pass the legacy perception untouched */
+    for (uint32_t a = 0; a < n; a++) {
+        int t = s.tag[a], td = (int)st_deg(&s, a) + st_hs(&s, a);
+        if (t == CHI_TETRAHEDRAL_CW || t == CHI_TETRAHEDRAL_CCW || t == RD_CHI_TETRAHEDRAL) {
+            if (p->hyb && p->hyb[a] != HYB_SP3)
+                s.tag[a] = 0;
+            else if (t == RD_CHI_TETRAHEDRAL)
+                s.tag[a] = 0; /* @TH permutations are not tetrahedral CW/CCW: not supported */
+        } else if (t == RD_CHI_SQUAREPLANAR) {
+            if (td < 2 || td > 4)
+                s.tag[a] = 0;
+        } else if (t == RD_CHI_TRIGONALBIPYRAMIDAL) {
+            if (td < 2 || td > 5)
+                s.tag[a] = 0;
+        } else if (t == RD_CHI_OCTAHEDRAL) {
+            if (td < 2 || td > 6)
+                s.tag[a] = 0;
+        } else if (t != CHI_OTHER) {
+            s.tag[a] = 0;
+        }
+    }
     /* 2. bond directions */
     if (m->bdir) {
         for (uint32_t b = 0; b < nb; b++)
@@ -1215,10 +1284,11 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
     if (ring_special_cases(&s, keep))
         goto oom;
     for (uint32_t a = 0; a < n; a++)
-        if (s.tag[a] && !s.cip[a] && !keep[a])
+        if (s.tag[a] && s.tag[a] < RD_CHI_SQUAREPLANAR && !s.cip[a] && !keep[a])
             s.tag[a] = 0;
     if (atom_chiral)
-        memcpy(atom_chiral, s.tag, n);
+        for (uint32_t a = 0; a < n; a++)
+            atom_chiral[a] = s.tag[a] <= CHI_OTHER ? s.tag[a] : CHI_MISC;
     if (bond_stereo)
         memcpy(bond_stereo, s.bst, nb);
     if (ranks_out)

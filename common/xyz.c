@@ -316,6 +316,25 @@ static int parse_extxyz_comment(struct mol *m, const char *s, size_t n, struct c
     return 0;
 }
 
+static int has_properties(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 11 <= n; i++)
+        if (!memcmp(s + i, "Properties=", 11))
+            return 1;
+    return 0;
+}
+
+static void drop_labels(struct mol *m)
+{
+    for (uint32_t i = 0; i < m->nlab; i++) {
+        free(m->lab[i].key);
+        free(m->lab[i].str);
+    }
+    free(m->lab);
+    m->lab = NULL;
+    m->nlab = 0;
+}
+
 static const char *const qm9_keys[17] = {"tag", "index", "A",    "B",    "C",   "mu",
                                          "alpha", "homo", "lumo", "gap", "r2",  "zpve",
                                          "U0",   "U",     "H",    "G",    "Cv"};
@@ -349,7 +368,13 @@ static int parse_atom(struct mol *m, uint32_t i, const char *s, size_t n, const 
         if (lone_int(e->s, e->n, &v) && v >= 0 && v <= ELEM_MAX)
             z = (int)v;
     } else if (!c->z_col) {
-        z = elem_from_symbol(e->s, e->n, NULL);
+        uint16_t iso = 0;
+        z = elem_from_symbol(e->s, e->n, &iso);
+        if (iso) { /* D, T */
+            if (!m->iso)
+                mol_alloc(m, MOL_F_iso, m->n);
+            m->iso[i] = iso;
+        }
     }
     if (z < 0)
         return fail(err, errlen, line, "unknown element '%s'", excerpt(e->s, e->n, tmp, sizeof tmp));
@@ -396,12 +421,20 @@ static int parse_frame(struct xyz_iter *it, struct mol *m, struct cur *c, long n
             add_label(m, qm9_keys[k], strlen(qm9_keys[k]), t[k].s, t[k].n);
         snprintf(idbuf, sizeof idbuf, "gdb_%.*s", (int)(t[1].n < 20 ? t[1].n : 20), t[1].s);
         m->id = estrdup(idbuf);
-    } else if (memchr(cs, '=', cn)) {
-        if (parse_extxyz_comment(m, cs, cn, &col, &idv, &idn, cline, err, errlen))
+    } else if (memchr(cs, '=', cn) &&
+               (!parse_extxyz_comment(m, cs, cn, &col, &idv, &idn, cline, err, errlen) ||
+                has_properties(cs, cn))) {
+        /* a comment that is not a key=value list is a plain title, unless it names the
+         * columns (then the error stands) */
+        if (err && err[0])
             return -1;
         if (idv && idn)
             m->id = estrndup(idv, idn);
     } else {
+        drop_labels(m);
+        if (err && errlen)
+            err[0] = 0;
+        col = (struct cols){0, 0, 1, 4};
         size_t a = 0, e = cn;
         while (a < e && is_ws(cs[a]))
             a++;

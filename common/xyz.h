@@ -4,7 +4,8 @@
  *  - plain XYZ: "N", comment, N lines "El x y z [...]" (El = symbol, any case, or atomic number);
  *    id = comment (trimmed) or "<record index>" when empty; extra columns are ignored.
  *  - extended XYZ (ASE): comment holds key=value pairs (values may be "quoted", 'quoted' or
- *    {braced}; a bare key means "T"). Properties=name:type:count:... locates the species
+ *    {braced}; a bare key means "T"; a comment with '=' that does not parse as such a list and
+ *    has no Properties= is taken as a plain title). Properties=name:type:count:... locates the species
  *    (S, or Z:I:1) and pos (R:3) columns; other columns are ignored. Every other pair becomes a
  *    label (numeric -> LAB_NUM, else LAB_STR); id = the "id" or "name" value, else the index.
  *  - original QM9 (dsgdb9nsd_*.xyz): comment "gdb N" + 15 properties -> labels tag, index, A, B,
@@ -12,7 +13,8 @@
  *    (ignored); then a frequencies line (ignored), a SMILES line and an InChI line -> labels
  *    smiles_gdb, smiles_relaxed, inchi_gdb, inchi_relaxed; id = "gdb_N". Fortran exponents
  *    "1.2*^-6" are read anywhere.
- * Every frame: fmt = "xyz", is3d = 1, has_pos = 1, has_bonds = 0, nb = 0, z and pos only. */
+ * Every frame: fmt = "xyz", is3d = 1, has_pos = 1, has_bonds = 0, nb = 0, z and pos (and iso
+ * when D or T symbols occur). */
 #ifndef MB_XYZ_H
 #define MB_XYZ_H
 

@@ -14,12 +14,19 @@ DUMP is the output of `test-smifile --dump DATA`. For every record:
 smiles-check.py --gen DATA.csv OUT.csv [N] writes 4 RDKit-written variants (2 random atom
 orders, Kekule, all H explicit) of the first N (default 300) stereo-bearing molecules of DATA.
 --stride=K checks only every K-th record (the dump must still hold them all).
---time also times RDKit MolFromSmiles over the file (molecules/s) for the benchmark ratio.
+--time also times RDKit MolFromSmiles over the file (molecules/s); --bench=DRIVER (path of
+test-smifile) also times smi_iter_next + smiles_parse over the same text (best of 3) and prints
+the ratio. Benchmark only (not part of make test):
+  zcat hiv.csv.gz >/tmp/hiv.csv; build/tests/test-smifile --dump /tmp/hiv.csv >/tmp/hiv.dump
+  tests/bench/smiles-check.py /tmp/hiv.csv /tmp/hiv.dump --bench=build/tests/test-smifile
 """
 import csv
 import gzip
 import io
+import os
+import subprocess
 import sys
+import tempfile
 import time
 
 from rdkit import Chem, RDLogger
@@ -182,13 +189,31 @@ def main():
             show(i, f"bond dirs differ: rdkit {[b[3] for b in rb]} ours {[b[3] for b in ob]}")
         st["raw_agree"] += ok
     print(" ".join(f"{k}={v}" for k, v in st.items()))
-    if "--time" in sys.argv:
+    drv = [a.split("=", 1)[1] for a in sys.argv if a.startswith("--bench=")]
+    if "--time" in sys.argv or drv:
         t0 = time.perf_counter()
         sub = smiles[::stride]
         for s in sub:
             Chem.MolFromSmiles(s)
         dt = time.perf_counter() - t0
-        print(f"rdkit_MolFromSmiles_per_second {len(sub) / dt:.0f}")
+        rd = len(sub) / dt
+        print(f"rdkit_MolFromSmiles_per_second {rd:.0f}")
+    if drv:
+        path = args[0]
+        tmp = None
+        if path.endswith(".gz"):
+            tmp = tempfile.NamedTemporaryFile(suffix=".csv", delete=False)
+            tmp.write(gzip.decompress(open(path, "rb").read()))
+            tmp.close()
+            path = tmp.name
+        best = 0.0
+        for _ in range(3):
+            out = subprocess.run([drv[0], "--bench", path, "x.csv", "3"], check=True,
+                                 capture_output=True, text=True).stdout.split()
+            best = max(best, float(out[out.index("per_second") + 1]))
+        if tmp:
+            os.unlink(tmp.name)
+        print(f"ours_smifile_per_second {best:.0f} ratio_vs_rdkit {best / rd:.1f}")
     bad = st["must_parse_fail"] + st["count_disagree"]
     if strict:
         bad += st["records"] and (st["raw_compared"] - st["raw_agree"])

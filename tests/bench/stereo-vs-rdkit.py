@@ -10,7 +10,11 @@ and bond directions, after sanitisation; SDF: coordinates and molfile bond stere
 numbers measure the stereo rules alone. Agreement is per atom (chirality exact), per bond (stereo
 exact) and per molecule (final CIP rank vector exact).
 
-usage: stereo-vs-rdkit.py [--bin DIR] [--limit N] [--sets a,b] [--examples K]
+Mode --pipeline: the real tools (conformer-ingest | relation-build, from --bin or $BUILD/bin)
+against RDKit reading the same file; records are matched by their "rec" index, so molecules
+rejected by either side are left out (counted). This measures ingest + perception + stereo.
+
+usage: stereo-vs-rdkit.py [--pipeline] [--bin DIR] [--limit N] [--sets a,b] [--examples K]
 """
 import argparse
 import collections
@@ -103,17 +107,51 @@ def from_smiles(smi):
 
 
 def from_molblock(block):
+    """SDF: the driver gets the molecule WITH its hydrogens (as conformer-ingest reads it), runs
+    stereo_tags_from_coords, removes the H atoms RDKit's removeHs removes, then stereo_assign."""
     final = Chem.MolFromMolBlock(block)  # sanitize + removeHs, as SDMolSupplier
     if final is None or final.GetNumConformers() == 0:
         return None
-    conf = final.GetConformer()
-    pos = []
-    for i in range(final.GetNumAtoms()):
+    raw = Chem.MolFromMolBlock(block, sanitize=False, removeHs=False)
+    if raw is None:
+        return None
+    for a in raw.GetAtoms():
+        a.SetIntProp("orig", a.GetIdx())
+    kept = [a.GetIdx() for a in raw.GetAtoms() if a.GetAtomicNum() != 1]
+    if len(kept) != final.GetNumAtoms():
+        # some H atoms survive removeHs (isotopes, H2, ...): find which
+        tmp = Chem.Mol(raw)
+        Chem.SanitizeMol(tmp)
+        tmp = Chem.RemoveHs(tmp)
+        kept = [a.GetIntProp("orig") for a in tmp.GetAtoms()]
+    if len(kept) != final.GetNumAtoms() or any(
+            raw.GetAtomWithIdx(k).GetAtomicNum() != final.GetAtomWithIdx(i).GetAtomicNum()
+            for i, k in enumerate(kept)):
+        return None
+    conf = raw.GetConformer()
+    rpos = []
+    for i in range(raw.GetNumAtoms()):
         p = conf.GetAtomPosition(i)
-        pos += [p.x, p.y, p.z]
-    bst = [b.GetIntProp("_MolFileBondStereo") if b.HasProp("_MolFileBondStereo") else 0
-           for b in final.GetBonds()]
-    return describe(final, final, pos=pos, is3d=conf.Is3D(), bst=bst)
+        rpos += [p.x, p.y, p.z]
+    rbonds = []
+    for b in raw.GetBonds():
+        rbonds += [b.GetBeginAtomIdx(), b.GetEndAtomIdx()]
+    keep = [0] * raw.GetNumAtoms()
+    for k in kept:
+        keep[k] = 1
+    rec, exp = describe(final, final, is3d=conf.Is3D())
+    rec.update({
+        "rn": raw.GetNumAtoms(), "rnb": raw.GetNumBonds(),
+        "rz": [a.GetAtomicNum() for a in raw.GetAtoms()],
+        "riso": [a.GetIsotope() for a in raw.GetAtoms()],
+        "rchg": [a.GetFormalCharge() for a in raw.GetAtoms()],
+        "rbonds": rbonds,
+        "rbo": [BT.get(b.GetBondType(), 0) for b in raw.GetBonds()],
+        "rbst": [b.GetIntProp("_MolFileBondStereo") if b.HasProp("_MolFileBondStereo") else 0
+                 for b in raw.GetBonds()],
+        "rpos": rpos, "keep": keep,
+    })
+    return rec, exp
 
 
 def csv_smiles(path, col):
@@ -219,6 +257,199 @@ def bond_ctx(m, i):
                            b.GetBeginAtom().GetSymbol(), b.GetEndAtom().GetSymbol())
 
 
+def rdkit_expect_file(kind, path, col, limit):
+    """{key: (chir list, stereo list, smiles)} as RDKit reads the file (None = RDKit failed)."""
+    out = {}
+    if kind == "smi":
+        for k, smi in enumerate(csv_smiles(path, col)):
+            if limit and k >= limit:
+                break
+            m = Chem.MolFromSmiles(smi)
+            out[("", k)] = None if m is None else (
+                [chir_code(a) for a in m.GetAtoms()],
+                [RD2OGB.get(int(b.GetStereo()), 0) for b in m.GetBonds()], smi)
+        return out
+    if kind == "tar":
+        with tarfile.open(path) as t:
+            for mem in t.getmembers():
+                if not (mem.isfile() and mem.name.endswith(".sdf")):
+                    continue
+                data = t.extractfile(mem).read()
+                sup = Chem.ForwardSDMolSupplier(io.BytesIO(data))
+                for k, m in enumerate(sup):
+                    out[(mem.name, k)] = None if m is None else (
+                        [chir_code(a) for a in m.GetAtoms()],
+                        [RD2OGB.get(int(b.GetStereo()), 0) for b in m.GetBonds()],
+                        Chem.MolToSmiles(m))
+        return out
+    if path.endswith(".zst"):
+        data = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
+    elif path.endswith(".gz"):
+        with gzip.open(path, "rb") as f:
+            data = f.read()
+    else:
+        with open(path, "rb") as f:
+            data = f.read()
+    sup = Chem.ForwardSDMolSupplier(io.BytesIO(data))
+    for k, m in enumerate(sup):
+        if limit and k >= limit:
+            break
+        out[("", k)] = None if m is None else (
+            [chir_code(a) for a in m.GetAtoms()],
+            [RD2OGB.get(int(b.GetStereo()), 0) for b in m.GetBonds()], Chem.MolToSmiles(m))
+    return out
+
+
+def pipeline_records(bindir, path):
+    """Run conformer-ingest | relation-build on path; yield JSON records."""
+    import json
+    ing = subprocess.Popen([os.path.join(bindir, "conformer-ingest"), "-k", "-q", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    rb = subprocess.Popen([os.path.join(bindir, "relation-build"), "-k", "-q", "--no-paths",
+                           "--no-dist", "--max-atoms", "4096"], stdin=ing.stdout,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    js = subprocess.Popen([os.path.join(bindir, "mpk2json")], stdin=rb.stdout,
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    ing.stdout.close()
+    rb.stdout.close()
+    for line in js.stdout:
+        r = json.loads(line)
+        if "schema" in r:
+            continue
+        yield r
+    js.wait()
+    rb.wait()
+    ing.wait()
+
+
+def run_pipeline(args, data):
+    bindir = args.bin or os.path.join(os.environ.get("BUILD", "build"), "bin")
+    for tool in ("conformer-ingest", "relation-build", "mpk2json"):
+        if not os.access(os.path.join(bindir, tool), os.X_OK):
+            print("%s not found in %s" % (tool, bindir))
+            return 2
+    want = [s for s in args.sets.split(",") if s]
+    tot = collections.Counter()
+    pat = collections.Counter()
+    ex = collections.defaultdict(list)
+    print("%-28s %7s %7s %9s %9s %8s %8s" % ("set", "rdkit", "ours", "atoms", "chir-ok",
+                                           "bonds", "st-ok"))
+    for name, kind, path, col in datasets(data):
+        if want and not any(name.startswith(w) for w in want):
+            continue
+        if not os.path.exists(path):
+            continue
+        exp = rdkit_expect_file(kind, path, col, args.limit)
+        c = collections.Counter()
+        c["rdkit"] = sum(1 for v in exp.values() if v is not None)
+        for r in pipeline_records(bindir, path):
+            src = r.get("src", "")
+            member = src.split(":", 1)[1] if (kind == "tar" and ":" in src) else ""
+            key = (member, r.get("rec", -1))
+            e = exp.get(key)
+            if e is None:
+                c["ours_only"] += 1
+                continue
+            c["ours"] += 1
+            af, bf = r.get("af"), r.get("bf")
+            if af is None or len(e[0]) != r["n"] or len(e[1]) != r["nb"]:
+                c["graph_mismatch"] += 1
+                continue
+            ch = af[1::9]
+            st = bf[1::3] if bf else []
+            c["atoms"] += r["n"]
+            c["bonds"] += r["nb"]
+            for i in range(r["n"]):
+                if ch[i] == e[0][i]:
+                    c["chir_ok"] += 1
+                else:
+                    k = "atom exp %s got %s" % (e[0][i], ch[i])
+                    pat[k] += 1
+                    if len(ex[k]) < args.examples:
+                        ex[k].append("%s atom %d (%s #%s)" % (e[2], i, name, key[1]))
+            for i in range(r["nb"]):
+                if st[i] == e[1][i]:
+                    c["st_ok"] += 1
+                else:
+                    k = "bond exp %s got %s" % (ST[e[1][i]], ST[st[i]])
+                    pat[k] += 1
+                    if len(ex[k]) < args.examples:
+                        ex[k].append("%s bond %d (%s #%s)" % (e[2], i, name, key[1]))
+        tot.update(c)
+        print("%-28s %7d %7d %9d %9.5f %8d %8.5f  (graph mismatch %d)" % (
+            name, c["rdkit"], c["ours"], c["atoms"], c["chir_ok"] / max(1, c["atoms"]),
+            c["bonds"], c["st_ok"] / max(1, c["bonds"]), c["graph_mismatch"]))
+        sys.stdout.flush()
+    print("%-28s %7d %7d %9d %9.5f %8d %8.5f  (graph mismatch %d)" % (
+        "TOTAL", tot["rdkit"], tot["ours"], tot["atoms"], tot["chir_ok"] / max(1, tot["atoms"]),
+        tot["bonds"], tot["st_ok"] / max(1, tot["bonds"]), tot["graph_mismatch"]))
+    for key, cnt in pat.most_common(args.top):
+        print("  %6d  %s" % (cnt, key))
+        for x in ex[key]:
+            print("            e.g. %s" % x)
+    return 0
+
+
+# Hand-picked molecules for the fixture tests/data/good/stereo/rdkit-cases.mpk (not from the
+# shared data): centres, ring stereo, pseudo-asymmetry, E/Z with directions in all positions,
+# conjugated and ring double bonds, heteroatom centres, isotopes, map numbers.
+FIXTURE_SMILES = [
+    "N[C@@H](C)C(=O)O", "N[C@H](C)C(=O)O", "C[C@H](C)O", "C[C@@H](O)CC", "OC[C@H](C)O",
+    "C[C@H](O)[C@@H](C)O", "C[C@H](O)[C@H](C)O", "C[C@H](F)[C@H](O)[C@@H](C)F",
+    "C[C@H](F)[C@H](O)[C@H](C)F", "C[C@H]1CC[C@@H](C)CC1", "C[C@H]1CC[C@H](C)CC1",
+    "C[C@H]1CCCCC1", "C[C@H]1C[C@@H](C)C1", "O[C@H]1CC[C@@H](N)CC1", "C[C@@]1(O)CC[C@](C)(O)CC1",
+    "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O",
+    "C[C@H]1CC[C@H]2[C@@H]1CC[C@@H]1[C@H]2CC[C@@H]2C[C@H](O)CC[C@@]21C",
+    "CC(C)[C@@H]1CC[C@@H](C)C[C@H]1O", "C[C@]12CC[C@H]3[C@@H](CC=C4C[C@@H](O)CC[C@@]43C)[C@@H]1CC[C@@H]2O",
+    "F/C=C/F", "F/C=C\\F", "C/C=C/C", "C/C=C\\C", "F\\C=C\\F", "C(/F)=C/F", "CC/C=C(/C)CC",
+    "C/C(CC)=C(/C)CC", "C/C=C/C=C/C", "C/C=C\\C=C/C=C/C(=O)O", "CC(C)=C/C", "C/C(C)=C/C",
+    "C1=C/CCCCCC/1", "C1=C\\CCCCCC/1", "C1=CCCCC1", "C/C1=C/CCCCCCC1",
+    "CO/N=C/c1ccccc1", "CO/N=C\\c1ccccc1", "C/N=C/C", "O/N=C(/C)c1ccccc1", "N/N=C/C(=O)O",
+    "C/C=N/O", "C[S@](=O)CC", "C[S@@](=O)c1ccccc1", "C[S+]([O-])CC", "C[P@](=O)(OC)CC",
+    "C[N@]1CC1C", "C[N@@+](C)(CC)CCC", "C[N@H+](CC)CCC", "[2H][C@](C)(O)C", "[13CH3][C@H](O)C",
+    "C[C@H](O)[CH2:1]C", "C[C@@H]([CH3:7])O", "Cl/C=C/[C@H](C)O", "C/C=C/[C@@H](O)/C=C/C",
+    "C/C=C/[C@@H](O)/C=C\\C", "OC(=O)/C=C/C(=O)O", "OC(=O)/C=C\\C(=O)O",
+    "c1ccccc1/C=C/c1ccccc1", "N#C/C(=C/c1ccccc1)C(=O)O",
+    "CC[C@H](C)[C@H](N)C(=O)O", "C[C@@H]1O[C@@H](C)O[C@@H](C)O1", "C[C@@H]1C[C@H]2CC[C@@H]1C2",
+    "C[C@H]1C[C@@H]1C", "C1C[C@H]2CC[C@@H]1C2", "O=C1C[C@H]2C[C@@H]1CC2",
+    "[C@@H]1(O)[C@H](O)[C@@H](O)[C@H](O)[C@@H](O)[C@H]1O", "F[C@](Cl)(Br)I", "F[C@@](Cl)(Br)I",
+]
+
+
+def make_fixture(out):
+    """Write the fixture: SMILES records (isolated mode), 3D molblocks (ETKDG, seed 42, raw mode
+    with H) and 2D wedged molblocks, each with RDKit's answers in x_chir / x_st / x_rank."""
+    from rdkit.Chem import AllChem
+    recs = []
+
+    def add(d, label):
+        if d is None:
+            print("fixture: skipped %s" % label, file=sys.stderr)
+            return
+        rec, exp = d
+        rec["x_chir"] = exp["chir"]
+        rec["x_st"] = exp["st"]
+        rec["x_rank"] = exp["rank"]
+        rec["label"] = label
+        recs.append(rec)
+
+    for smi in FIXTURE_SMILES:
+        add(from_smiles(smi), "smiles " + smi)
+    for k, smi in enumerate(FIXTURE_SMILES):
+        m = Chem.AddHs(Chem.MolFromSmiles(smi))
+        if AllChem.EmbedMolecule(m, randomSeed=42 + k) != 0:
+            continue
+        add(from_molblock(Chem.MolToMolBlock(m)), "3d " + smi)
+        m2 = Chem.MolFromSmiles(smi)
+        AllChem.Compute2DCoords(m2)
+        add(from_molblock(Chem.MolToMolBlock(m2)), "2d " + smi)
+    with open(out, "wb") as f:
+        for r in recs:
+            f.write(msgpack.packb(r, use_bin_type=True))
+    print("fixture: %d records -> %s" % (len(recs), out))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--bin", default=None, help="directory holding stereo-rd")
@@ -226,11 +457,18 @@ def main():
     ap.add_argument("--sets", default="", help="comma-separated set names (prefix match)")
     ap.add_argument("--examples", type=int, default=2)
     ap.add_argument("--top", type=int, default=12)
+    ap.add_argument("--pipeline", action="store_true",
+                    help="compare the real pipeline (conformer-ingest | relation-build) instead")
+    ap.add_argument("--make-fixture", metavar="OUT", help="write the unit-test fixture and exit")
     args = ap.parse_args()
+    if args.make_fixture:
+        return make_fixture(args.make_fixture)
     data = os.environ.get("MB_DATA", "/work/shared/data")
     if not os.path.isfile(os.path.join(data, "README.md")):
         print("skip - no data ($MB_DATA)")
         return 0
+    if args.pipeline:
+        return run_pipeline(args, data)
     build = os.environ.get("BUILD", "build")
     binp = os.path.join(args.bin or os.path.join(build, "tests", "tools"), "stereo-rd")
     if not os.access(binp, os.X_OK):

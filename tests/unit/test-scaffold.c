@@ -154,6 +154,15 @@ static void test_hydrogens(void)
     b = key_of("c1ccncc1", NULL, h_pyridine);
     CHECK(strcmp(a, b) != 0);
     free(a), free(b);
+    /* aromatic C- losing a substituent keeps its H count (RDKit: C[c-]1cccc1 -> [c-]1cccc1) */
+    static const uint8_t h_mecp[] = {3, 0, 1, 1, 1, 1}, h_cp[] = {0, 1, 1, 1, 1};
+    static const uint8_t h_cph[] = {1, 1, 1, 1, 1};
+    a = key_of("C[c-]1cccc1", NULL, h_mecp), b = key_of("[c-]1cccc1", NULL, h_cp);
+    CHECK_MSG(!strcmp(a, b), "%s vs %s", a, b);
+    free(b);
+    b = key_of("[cH-]1cccc1", NULL, h_cph);
+    CHECK(strcmp(a, b) != 0);
+    free(a), free(b);
 }
 
 static void test_bad(void)

@@ -59,8 +59,8 @@ static int dump(const char *path, const char *name)
         out.len = 0;
         buf_printf(&out, "ok %u %u %u %u ", it.index, it.line0, m.n, m.nb);
         for (uint32_t a = 0; a < m.n; a++)
-            buf_printf(&out, "%s%d,%d,%d,%d,%d,%d,%d,%d", a ? ";" : "", m.z[a], m.chg[a],
-                       m.iso[a], m.nh[a], m.noimp[a], m.arom[a], m.chir[a], m.aclass[a]);
+            buf_printf(&out, "%s%d,%d,%d,%d,%d,%d,%d,%d", a ? ";" : "", m.z[a], m.chg[a], m.iso[a],
+                       m.nh[a], m.noimp[a], m.arom[a], m.chir[a], m.aclass[a]);
         buf_putc(&out, ' ');
         for (uint32_t b = 0; b < m.nb; b++)
             buf_printf(&out, "%s%d,%d,%d,%d", b ? ";" : "", m.bonds[2 * b], m.bonds[2 * b + 1],
@@ -123,8 +123,8 @@ struct rec_expect {
     uint32_t line;
 };
 
-static int run_iter(const char *txt, const struct smi_opts *o, const struct rec_expect *ex,
-                    int nex, int line)
+static int run_iter(const char *txt, const struct smi_opts *o, const struct rec_expect *ex, int nex,
+                    int line)
 {
     struct smi_iter it;
     char err[256];
@@ -173,15 +173,18 @@ static void test_csv_basic(void)
     struct smi_opts o = {0, NULL, NULL, -1, "x.csv"};
     ITER("smiles,y\nCCO,1\nc1ccccc1,0.5\n", &o, {1, "CCO", "0", 2}, {1, "c1ccccc1", "1", 3});
     /* BOM, CRLF, quoted fields with comma, "" escapes and a newline */
-    ITER("\xEF\xBB\xBFname,SMILES,y\r\n\"a,b\",CC,1\r\n\"x\"\"y\",\"CO\",\"two\nlines\"\r\nz,N,3", &o,
-         {1, "CC", "0", 2}, {1, "CO", NULL, 3}, {1, "N", NULL, 5});
+    ITER("\xEF\xBB\xBFname,SMILES,y\r\n\"a,b\",CC,1\r\n\"x\"\"y\",\"CO\",\"two\nlines\"\r\nz,N,3",
+         &o, {1, "CC", "0", 2}, {1, "CO", NULL, 3}, {1, "N", NULL, 5});
     /* blank lines are skipped, wrong column count / bad / empty SMILES are -1 with the line */
     ITER("smiles,y\n\nCC,1\nC,2,3\nC(,4\n,5\nO,6\n", &o, {1, "CC", NULL, 3}, {-1, 0, 0, 4},
          {-1, 0, 0, 5}, {-1, 0, 0, 6}, {1, "O", "4", 7});
     /* unterminated quote */
-    ITER("smiles,y\nCC,1\n\"C,2\nCC,3\n", &o, {1, "CC", NULL, 2}, {-1, 0, 0, 3}, {1, "CC", NULL, 4});
+    ITER("smiles,y\nCC,1\n\"C,2\nCC,3\n", &o, {1, "CC", NULL, 2}, {-1, 0, 0, 3},
+         {1, "CC", NULL, 4});
     /* no header: the first row parses as SMILES */
     ITER("CC,1\nCCC,2\n", &o, {1, "CC", NULL, 1}, {1, "CCC", NULL, 2});
+    /* no header, an index column first: the SMILES column is the first that parses */
+    ITER("1,CCO\n2,CN\n", &o, {1, "CCO", NULL, 1}, {1, "CN", NULL, 2});
     /* header detected from unknown names: the SMILES column is the one that parses */
     ITER("label,structure\n1,CCN\n0,CO\n", &o, {1, "CCN", NULL, 2}, {1, "CO", NULL, 3});
 }
@@ -227,8 +230,8 @@ static void test_tsv_smi(void)
     struct smi_opts o = {0, NULL, NULL, -1, "a.tsv.gz"};
     ITER("SMILES\tname\tv\nCC\tethane\t1\n", &o, {1, "CC", "0", 2});
     struct smi_opts s = {0, NULL, NULL, -1, "a.smi"};
-    ITER("# comment\nCCO ethanol\n\n  c1ccccc1   benzene ring  \nC\n", &s,
-         {1, "CCO", "ethanol", 2}, {1, "c1ccccc1", "benzene ring", 4}, {1, "C", "2", 5});
+    ITER("# comment\nCCO ethanol\n\n  c1ccccc1   benzene ring  \nC\n", &s, {1, "CCO", "ethanol", 2},
+         {1, "c1ccccc1", "benzene ring", 4}, {1, "C", "2", 5});
     ITER("smiles id\nCC a\nC( b\n", &s, {1, "CC", "a", 2}, {-1, 0, 0, 3});
     /* .smi with tabs is TSV; sniffed layout without a name hint */
     ITER("smiles\tid\nCC\tq\n", &s, {1, "CC", "0", 2});

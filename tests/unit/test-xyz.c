@@ -209,6 +209,25 @@ static void test_extxyz(void)
     xyz_iter_free(&it);
 }
 
+static void test_plain_with_equals(void)
+{
+    const char *txt = "2\n= -1.5 (hartree)\nD 0 0 0\nH 0 0 0.74\n"
+                      "1\nProperties=species:S:1:pos:R:3 =x\nC 0 0 0\n";
+    struct xyz_iter it;
+    struct mol m;
+    char err[256];
+    xyz_iter_init(&it, txt, strlen(txt));
+    CHECK_EQ_INT(xyz_iter_next(&it, &m, err, sizeof err), 1);
+    CHECK(m.id && !strcmp(m.id, "= -1.5 (hartree)"));
+    CHECK_EQ_INT(m.nlab, 0);
+    CHECK(m.iso && m.iso[0] == 2 && m.iso[1] == 0);
+    mol_free(&m);
+    CHECK_EQ_INT(xyz_iter_next(&it, &m, err, sizeof err), -1);
+    CHECK_MSG(strstr(err, "line 6:") != NULL, "%s", err);
+    CHECK_EQ_INT(xyz_iter_next(&it, &m, err, sizeof err), 0);
+    xyz_iter_free(&it);
+}
+
 static void test_qm9(void)
 {
     const char *txt = "5\n"
@@ -292,7 +311,7 @@ static void test_malformed(void)
     expect_bad("2\ncomment\nC 0 0\nC 0 0 0\n", "columns", 3);
     expect_bad("9999\n", "too many atoms", 1);
     expect_bad("1\nProperties=species:S:1 a=1\nC 0 0 0\n", "Properties", 2);
-    expect_bad("1\nkey=\"open\nC 0 0 0\n", "unterminated", 2);
+    expect_bad("1\nProperties=species:S:1:pos:R:3 key=\"open\nC 0 0 0\n", "unterminated", 2);
     /* truncated last frame */
     const char *t = "3\nc\nC 0 0 0\n";
     struct xyz_iter it;
@@ -354,6 +373,7 @@ int main(int argc, char **argv)
         return dump(argc, argv);
     RUN(test_plain_multi);
     RUN(test_extxyz);
+    RUN(test_plain_with_equals);
     RUN(test_qm9);
     RUN(test_malformed);
     RUN(test_perceive_sweep);

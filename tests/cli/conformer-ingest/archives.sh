@@ -3,10 +3,13 @@
 g=$(fixture good/ingest)
 mkdir -p d/sub
 cp "$g"/mols.sdf d/ && cp "$g"/mols.smi d/sub/ && cp "$g"/mols.csv d/
+cp "$g"/mols.sdf d/noext                       # SDF content without extension: read
+echo 'not molecules' > d/README                # no extension, no SDF/XYZ content: skipped
+cp "$g"/mols.sdf d/._mols.sdf                  # macOS resource fork name: skipped
 strip() { mpk2json --no-header "$1" | sed 's/"src":"[^"]*",//'; }
-conformer-ingest d/mols.sdf d/sub/mols.smi d/mols.csv > plain.mpk 2> /dev/null
+conformer-ingest d/mols.sdf d/sub/mols.smi d/mols.csv d/noext > plain.mpk 2> /dev/null
 strip plain.mpk | sort > plain.txt
-[ "$(wc -l < plain.txt)" -eq 12 ] || fail "expected 12 records from the plain files"
+[ "$(wc -l < plain.txt)" -eq 16 ] || fail "expected 16 records from the plain files"
 n=0
 for kind in tar tgz tbz txz tzst zip; do
     case $kind in
@@ -18,7 +21,8 @@ for kind in tar tgz tbz txz tzst zip; do
     zip) command -v zip > /dev/null || continue; zip -q -r a.$kind d ;;
     esac
     conformer-ingest a.$kind > a.mpk 2> err.txt
-    grep_q 'read 12, written 12, rejected 0' err.txt
+    grep_q 'read 16, written 16, rejected 0' err.txt
+    grep_q "warning: a.$kind:d/README: skipped, not a molecule file" err.txt
     strip a.mpk | sort > a.txt
     cmp plain.txt a.txt || fail "$kind: records differ from the plain files"
     mpk2json a.mpk > j.txt
@@ -37,7 +41,8 @@ for c in gzip bzip2 xz zstd; do
 done
 # stdin: plain, compressed, "-" among files
 conformer-ingest < d/mols.sdf > s.mpk 2> /dev/null
-[ "$(strip s.mpk)" = "$(strip plain.mpk | head -n 4)" ] || fail "stdin differs"
+strip plain.mpk > plain-order.txt
+[ "$(strip s.mpk)" = "$(head -n 4 plain-order.txt)" ] || fail "stdin differs"
 mpk2json s.mpk > j.txt
 grep_q '"src":"<stdin>"' j.txt
 if command -v gzip > /dev/null; then
@@ -47,4 +52,4 @@ fi
 # --zstd output reads back the same
 conformer-ingest --zstd d/mols.sdf > z.mpk 2> /dev/null
 [ "$(head -c 4 z.mpk | od -An -tx1 | tr -d ' ')" = "28b52ffd" ] || fail "--zstd did not compress"
-[ "$(strip z.mpk)" = "$(strip plain.mpk | head -n 4)" ] || fail "--zstd records differ"
+[ "$(strip z.mpk)" = "$(head -n 4 plain-order.txt)" ] || fail "--zstd records differ"

@@ -18,3 +18,24 @@ train-step $O --steps 20 --save-every 7 --save c.ckpt --metrics c.tsv tr.mpk
 train-step $O --steps 14 --save-every 7 --save d.ckpt tr.mpk
 train-step $O --steps 20 --resume d.ckpt --save d.ckpt tr.mpk
 cmp c.ckpt d.ckpt || fail "resume from a --save-every checkpoint differs"
+# a run that went on after its last checkpoint (as if killed at step 15): on resume from the
+# step-10 checkpoint its extra metrics rows are dropped, and the file matches the straight run
+train-step $O --steps 10 --save e.ckpt --metrics e.tsv tr.mpk
+train-step $O --steps 15 --resume e.ckpt --save other.ckpt --metrics e.tsv tr.mpk
+[ "$(grep -c '^train' e.tsv)" -eq 15 ] || fail "expected 15 rows before the resume"
+train-step $O --steps 20 --resume e.ckpt --save e.ckpt --metrics e.tsv tr.mpk
+cut -f1-13 e.tsv >e.cut
+diff a.cut e.cut >&2 || fail "metrics after an interrupted run differ"
+cmp a.ckpt e.ckpt || fail "checkpoint after an interrupted run differs"
+# --log-every 3: rows are means over 3 updates, and a resume inside an interval continues it
+train-step $O --steps 20 --log-every 3 --metrics g.tsv tr.mpk
+train-step $O --steps 10 --log-every 3 --metrics h.tsv --save h.ckpt tr.mpk
+train-step $O --steps 20 --log-every 3 --metrics h.tsv --resume h.ckpt tr.mpk
+cut -f1-13 g.tsv >g.cut; cut -f1-13 h.tsv >h.cut
+[ "$(grep -c '^train' g.cut)" -eq 6 ] || fail "expected 6 rows with --log-every 3"
+diff g.cut h.cut >&2 || fail "--log-every 3 resumed run differs"
+# the mean of rows 1..3 of the per-step file equals the first --log-every 3 row
+awk -F'\t' 'NR == FNR { if ($1 == "train" && $2 <= 3) s += $5; next }
+    $1 == "train" && $2 == 3 { d = s / 3 - $5; ok = d < 1e-6 && d > -1e-6 }
+    END { exit !ok }' a.tsv g.tsv ||
+    fail "interval mean"
