@@ -280,7 +280,7 @@ static int parse_num(struct jin *in, struct jv *v)
     errno = 0;
     if (!isf && t[0] == '-') {
         long long x = strtoll(t, NULL, 10);
-        if (!errno) {
+        if (!errno && x != 0) { /* "-0" is the float -0.0 (mpk2json prints it so) */
             v->t = J_INT;
             v->v.i = x;
             return 0;
@@ -483,7 +483,8 @@ static int pack_typed(msgpack_packer *pk, int type, const struct jv *a, uint32_t
     return 0;
 }
 
-/* Pack one top-level value; typed conversion in data records. -1 with in->err on a bad value. */
+/* Pack one top-level value; typed conversion in data records. Returns 0 (data record), 1 (header
+ * record or a non-object value, packed as is), or -1 with in->err on a bad value. */
 static int pack_record(struct jin *in, msgpack_packer *pk, const struct jv *v)
 {
     int header = 0;
@@ -492,7 +493,7 @@ static int pack_record(struct jin *in, msgpack_packer *pk, const struct jv *v)
             header |= v->kids[2 * i].slen == 6 && !memcmp(v->kids[2 * i].s, "schema", 6);
     if (v->t != J_OBJ || header) {
         pack_value(pk, v);
-        return 0;
+        return 1;
     }
     msgpack_pack_map(pk, v->n);
     for (uint32_t i = 0; i < v->n; i++) {
@@ -581,11 +582,19 @@ int main(int argc, char **argv)
                 if (c >= 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n')
                     bad = jfail(in, "trailing characters after a value");
             }
-            if (!bad)
-                bad = pack_record(in, rec_begin(&w), &v);
+            int hdr = 0;
+            if (!bad && (bad = pack_record(in, rec_begin(&w), &v)) == 1)
+                hdr = 1, bad = 0;
             jv_free(&v);
             if (in->eof == 2)
                 break;
+            if (hdr) { /* headers are not counted as records */
+                if (rec_end(&w)) {
+                    ret = EXIT_IO;
+                    break;
+                }
+                continue;
+            }
             nin++;
             if (bad) {
                 weprintf("%s: line %llu: record %llu: %s", in->name, (unsigned long long)line,

@@ -12,8 +12,9 @@ void adamw_defaults(struct adamw *a)
 }
 
 /* https://pytorch.org/docs/stable/generated/torch.optim.AdamW.html ; the per-element update is
- * done in float with the step constants computed in double (bias corrections are where float
- * would lose the most). */
+ * done in float with the step constants computed in double, in the order of torch's
+ * _single_tensor_adamw: p *= 1-lr*wd; m = b1*m + (1-b1)*g; v = b2*v + (1-b2)*g*g;
+ * p -= lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps). */
 void adamw_step(const struct adamw *a, float *p, const float *g, float *m, float *v, size_t n,
                 double lr, long t)
 {
@@ -22,7 +23,7 @@ void adamw_step(const struct adamw *a, float *p, const float *g, float *m, float
     float decay = (float)(1.0 - lr * a->weight_decay);
     double bc1 = 1.0 - pow(a->beta1, (double)t), bc2 = 1.0 - pow(a->beta2, (double)t);
     float step = (float)(lr / bc1);
-    float rbc2 = (float)(1.0 / sqrt(bc2));
+    float sbc2 = (float)sqrt(bc2);
     float eps = (float)a->eps;
     for (size_t i = 0; i < n; i++) {
         float gi = g[i];
@@ -30,7 +31,7 @@ void adamw_step(const struct adamw *a, float *p, const float *g, float *m, float
         float vi = b2 * v[i] + c2 * gi * gi;
         m[i] = mi;
         v[i] = vi;
-        float denom = sqrtf(vi) * rbc2 + eps;
+        float denom = sqrtf(vi) / sbc2 + eps;
         p[i] = p[i] * decay - step * (mi / denom);
     }
 }

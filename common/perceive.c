@@ -581,11 +581,9 @@ static int find_rings(const struct mol *m, struct perceive *p)
     if (GROW(p->ring_off, p->cap_r, 1))
         return -1;
     p->ring_off[0] = 0;
-    size_t nrb = 0, nra = 0;
+    size_t nrb = 0;
     for (uint32_t b = 0; b < nb; b++)
         nrb += p->bring[b];
-    for (uint32_t a = 0; a < n; a++)
-        nra += p->ring[a];
     if (!nrb)
         return 0;
     s->ncyc = 0;

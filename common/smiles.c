@@ -333,10 +333,12 @@ static int parse_bracket(struct sp *p, size_t *ip)
         } else if (i + 1 < len &&
                    ((s[i] == 'A' && s[i + 1] == 'L') || (s[i] == 'S' && s[i + 1] == 'P') ||
                     (s[i] == 'T' && s[i + 1] == 'B') || (s[i] == 'O' && s[i + 1] == 'H'))) {
+            /* RDKit's tags CHI_ALLENE 5, CHI_SQUAREPLANAR 6, CHI_TRIGONALBIPYRAMIDAL 7,
+             * CHI_OCTAHEDRAL 8; the permutation number (optional, as in RDKit) is not kept */
+            chir = s[i] == 'A' ? 5 : s[i] == 'S' ? 6 : s[i] == 'T' ? 7 : 8;
             i += 2;
-            while (i < len && is_digit(s[i])) /* the number may be omitted (RDKit) */
+            while (i < len && is_digit(s[i]))
                 i++;
-            chir = 0; /* accepted, stored as unspecified */
         } else {
             chir = 2;
         }
@@ -646,6 +648,9 @@ static int finish(struct sp *p)
 {
     /* ring bonds: sort by ring number then closing order, reject duplicates, append */
     p->nchain = p->nb;
+    if ((size_t)p->nb + p->nring > 8u * MOL_MAX_ATOMS_HARD) /* mol_unpack's bound */
+        return fail(p, (size_t)p->rb[p->nring - 1].col, "too many bonds (more than %u)",
+                    8u * MOL_MAX_ATOMS_HARD);
     if (p->nring) {
         qsort(p->rb, p->nring, sizeof *p->rb, cmp_ring_bond);
         uint32_t *pairs = emalloc(emul(p->nring, sizeof *pairs));

@@ -34,9 +34,10 @@
  *     turn that order into bond-array order, and once more when the atom has exactly 3 bonds and
  *     either starts the SMILES (or a '.' component) with exactly one H, or has an H count other
  *     than 1, exactly one ring-closure bond and no double/triple/aromatic/quadruple bond.
- *     @AL, @SP, @TB, @OH (number optional) are accepted and stored as 0 (unspecified). Tags are
- * kept on every atom as written, even when the atom is not a stereocentre (stereo perception, a
- *     later stage, decides).
+ *     @AL, @SP, @TB, @OH (number optional) store RDKit's tags 5 CHI_ALLENE, 6 CHI_SQUAREPLANAR,
+ *     7 CHI_TRIGONALBIPYRAMIDAL, 8 CHI_OCTAHEDRAL (the permutation number is not kept; later
+ *     stages treat them as "not tetrahedral"). Tags are kept on every atom as written, even when
+ *     the atom is not a stereocentre (stereo perception, a later stage, decides).
  *
  * Not done here: implicit H, valence checks, aromaticity perception, kekulization, H removal. */
 #ifndef MB_SMILES_H

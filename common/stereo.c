@@ -3,13 +3,15 @@
  * What RDKit 2022.09 does, and what this file mirrors (rules learnt from RDKit's Chirality.cpp,
  * MolFileStereochem.cpp and MolFileParser.cpp; no code copied):
  *
- * 1. Initial tags. SMILES: the parsed tag ("chir"). SDF with 3D coordinates: assignChiralTypesFrom3D
- *    (signed volume of the first three neighbours around the centre, tolerance 0.1 A^3; an atom
- *    needs 3+ explicit neighbours, total degree <= 4, and total degree 4 unless S/Se). Hydrogens
- *    removed afterwards go last in the neighbour order (removeHs permutes the tag so), which is
- *    what using the centre as the fourth point gives. SDF 2D: wedge / hash bonds
- *    (atomChiralTypeFromBondDir). Sanitisation (cleanupChirality) then drops tags on non-SP3
- *    atoms.
+ * 1. Initial tags. SMILES: the parsed tag ("chir"). Molfiles: RDKit derives tags from the
+ *    coordinates before removing hydrogens (stereo_tags_from_coords does the same; the H removal
+ *    then permutes them): 3D, assignChiralTypesFrom3D (signed volume of the first three
+ *    neighbours in bond order, tolerance 0.1 A^3; 3+ explicit neighbours, total degree <= 4, and
+ *    4 unless S/Se; non-tetrahedral tags for Z >= 15 with near-opposite neighbour pairs); 2D,
+ *    wedge / hash bonds (atomChiralTypeFromBondDir). Without "chir" on a molfile record,
+ *    stereo_assign does the same on the heavy-atom graph (hydrogens' positions are gone: the
+ *    centre stands in for the removed H, right except for strained or near-flat centres).
+ *    Sanitisation (cleanupChirality) then drops tetrahedral tags on non-SP3 atoms.
  * 2. Bond directions. SMILES: "/" "\" (ENDUPRIGHT / ENDDOWNRIGHT for bonds[2i] -> bonds[2i+1]).
  *    Coordinates: detectBondStereochemistry marks the single bonds around every candidate double
  *    bond (double, not "either", both ends with degree > 1, not in a ring smaller than 8) so that
@@ -1164,7 +1166,8 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
         return -1;
     }
     for (uint32_t b = 0; b < nb; b++) {
-        if (m->bonds[2 * b] >= n || m->bonds[2 * b + 1] >= n || m->bonds[2 * b] == m->bonds[2 * b + 1]) {
+        uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
+        if (u >= n || v >= n || u == v) {
             snprintf(err, errlen, "stereo: bond %u: bad atom index", b);
             return -1;
         }

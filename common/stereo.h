@@ -23,7 +23,8 @@ enum { STEREO_NONE = 0, STEREO_Z = 1, STEREO_E = 2, STEREO_CIS = 3, STEREO_TRANS
 
 /* atom_chiral[n]: OGB chirality raw 0 CHI_UNSPECIFIED, 1 CHI_TETRAHEDRAL_CW, 2 CHI_TETRAHEDRAL_CCW,
    3 CHI_OTHER, 4 misc (RDKit's non-tetrahedral tags: "chir" values 6..8 from SMILES @SP/@TB/@OH
-   or from 3D coordinates); bond_stereo[nb]: OGB stereo raw 0 STEREONONE, 1 STEREOZ, 2 STEREOE, 3 STEREOCIS,
+   or from 3D coordinates);
+   bond_stereo[nb]: OGB stereo raw 0 STEREONONE, 1 STEREOZ, 2 STEREOE, 3 STEREOCIS,
    4 STEREOTRANS, 5 STEREOANY. p: perception of m (perceive_run); uses hs, hyb, val, btype,
    ring/bring/bmin and the SSSR rings. Either output may be NULL. Returns 0, or -1 with err. */
 int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,

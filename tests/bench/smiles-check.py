@@ -81,7 +81,7 @@ def raw_tuple(m):
     for a in m.GetAtoms():
         tag = int(a.GetChiralTag())
         atoms.append((a.GetAtomicNum(), a.GetFormalCharge(), a.GetIsotope(), a.GetNumExplicitHs(),
-                      int(a.GetNoImplicit()), int(a.GetIsAromatic()), tag if tag <= 2 else 0,
+                      int(a.GetNoImplicit()), int(a.GetIsAromatic()), tag,
                       a.GetAtomMapNum()))
     bonds = [(b.GetBeginAtomIdx(), b.GetEndAtomIdx(), BT.get(b.GetBondType(), 0),
               BD.get(b.GetBondDir(), 0)) for b in m.GetBonds()]

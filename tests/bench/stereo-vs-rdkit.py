@@ -39,6 +39,10 @@ ST = ["NONE", "Z", "E", "CIS", "TRANS", "ANY"]  # OGB order
 RD2OGB = {0: 0, 1: 5, 2: 1, 3: 2, 4: 3, 5: 4}
 
 
+def chi_name(v):
+    return CHI[v] if v < 4 else "misc"
+
+
 def chir_code(a):
     t = int(a.GetChiralTag())
     return t if t in (0, 1, 2, 3) else 4
@@ -145,6 +149,7 @@ def from_molblock(block):
         "rz": [a.GetAtomicNum() for a in raw.GetAtoms()],
         "riso": [a.GetIsotope() for a in raw.GetAtoms()],
         "rchg": [a.GetFormalCharge() for a in raw.GetAtoms()],
+        "raclass": [a.GetAtomMapNum() for a in raw.GetAtoms()],
         "rbonds": rbonds,
         "rbo": [BT.get(b.GetBondType(), 0) for b in raw.GetBonds()],
         "rbst": [b.GetIntProp("_MolFileBondStereo") if b.HasProp("_MolFileBondStereo") else 0
@@ -400,7 +405,8 @@ FIXTURE_SMILES = [
     "C[C@H]1CCCCC1", "C[C@H]1C[C@@H](C)C1", "O[C@H]1CC[C@@H](N)CC1", "C[C@@]1(O)CC[C@](C)(O)CC1",
     "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O",
     "C[C@H]1CC[C@H]2[C@@H]1CC[C@@H]1[C@H]2CC[C@@H]2C[C@H](O)CC[C@@]21C",
-    "CC(C)[C@@H]1CC[C@@H](C)C[C@H]1O", "C[C@]12CC[C@H]3[C@@H](CC=C4C[C@@H](O)CC[C@@]43C)[C@@H]1CC[C@@H]2O",
+    "CC(C)[C@@H]1CC[C@@H](C)C[C@H]1O",
+    "C[C@]12CC[C@H]3[C@@H](CC=C4C[C@@H](O)CC[C@@]43C)[C@@H]1CC[C@@H]2O",
     "F/C=C/F", "F/C=C\\F", "C/C=C/C", "C/C=C\\C", "F\\C=C\\F", "C(/F)=C/F", "CC/C=C(/C)CC",
     "C/C(CC)=C(/C)CC", "C/C=C/C=C/C", "C/C=C\\C=C/C=C/C(=O)O", "CC(C)=C/C", "C/C(C)=C/C",
     "C1=C/CCCCCC/1", "C1=C\\CCCCCC/1", "C1=CCCCC1", "C/C1=C/CCCCCCC1",
@@ -526,8 +532,7 @@ def main():
                     c["chir_ok"] += 1
                 else:
                     molok = False
-                    key = "atom exp %s got %s | %s" % (CHI[e["chir"][i]] if e["chir"][i] < 4 else "misc",
-                                                       CHI[ch[i]] if ch[i] < 4 else "misc",
+                    key = "atom exp %s got %s | %s" % (chi_name(e["chir"][i]), chi_name(ch[i]),
                                                        atom_ctx(e["final"], i))
                     pat_a[key] += 1
                     if len(ex_a[key]) < args.examples:

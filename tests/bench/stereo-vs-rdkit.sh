@@ -18,10 +18,12 @@ pipeline=0
 for a in "$@"; do [ "$a" = --pipeline ] && pipeline=1; done
 if [ $pipeline = 1 ]; then
     for t in conformer-ingest relation-build mpk2json; do
-        [ -x "$BUILD/bin/$t" ] || { echo "stereo-vs-rdkit: $BUILD/bin/$t missing (make BUILD=...)" >&2; exit 2; }
+        [ -x "$BUILD/bin/$t" ] ||
+            { echo "stereo-vs-rdkit: $BUILD/bin/$t missing (make BUILD=...)" >&2; exit 2; }
     done
     exec env MB_DATA="$data" /usr/bin/python3 "$here/stereo-vs-rdkit.py" --bin "$BUILD/bin" "$@"
 fi
 [ -x "$BUILD/tests/tools/stereo-rd" ] ||
-    { echo "stereo-vs-rdkit: $BUILD/tests/tools/stereo-rd missing (make BUILD=... check-build)" >&2; exit 2; }
+    { echo "stereo-vs-rdkit: no $BUILD/tests/tools/stereo-rd (make BUILD=... check-build)" >&2
+      exit 2; }
 exec env MB_DATA="$data" /usr/bin/python3 "$here/stereo-vs-rdkit.py" --bin "$BUILD/tests/tools" "$@"

@@ -55,6 +55,8 @@ static int raw_reduce(const msgpack_object *o, struct mol *m)
     r.iso = t;
     if (get_arr(o, "rchg", &t, REC_I8, n) < 0) goto out;
     r.chg = t;
+    if (get_arr(o, "raclass", &t, REC_U16, n) < 0) goto out;
+    r.aclass = t;
     if (get_arr(o, "rbonds", &t, REC_U16, 2 * (size_t)nb) < 0) goto out;
     r.bonds = t;
     if (get_arr(o, "rbo", &t, REC_U8, nb) < 0) goto out;
@@ -122,6 +124,7 @@ static int raw_reduce(const msgpack_object *o, struct mol *m)
     uint8_t *mnh = mol_alloc(m, MOL_F_nh, kn);
     uint16_t *iso = mol_alloc(m, MOL_F_iso, kn);
     int8_t *chg = mol_alloc(m, MOL_F_chg, kn);
+    uint16_t *acl = mol_alloc(m, MOL_F_aclass, kn);
     float *pos = mol_alloc(m, MOL_F_pos, 3 * (size_t)kn);
     uint16_t *bonds = mol_alloc(m, MOL_F_bonds, 2 * (size_t)knb);
     uint8_t *bo = mol_alloc(m, MOL_F_bo, knb), *bst = mol_alloc(m, MOL_F_bst, knb);
@@ -132,6 +135,7 @@ static int raw_reduce(const msgpack_object *o, struct mol *m)
         z[i] = r.z[a], ch[i] = r.chir[a], mnh[i] = nh[a];
         iso[i] = r.iso ? r.iso[a] : 0;
         chg[i] = r.chg ? r.chg[a] : 0;
+        acl[i] = r.aclass ? r.aclass[a] : 0;
         memcpy(pos + 3 * i, r.pos + 3 * a, 3 * sizeof *pos);
     }
     uint32_t j = 0;

@@ -4,6 +4,9 @@
  * The scalar is the model loss plus a random-weighted probe sum(out * w) over every real token
  * (not a plain sum), accumulated in double; dropout off (train = 0). For each tensor we check
  * up to 10 coordinates with the largest-magnitude gradients plus 6 random ones.
+ * One more pretraining case runs in training mode (attention/activation/head dropout 0.3,
+ * DropPath 0.3) with the rng re-seeded for every forward, so the masks are fixed and the
+ * dropout/DropPath backward is checked too.
  * Metric: rel = |a - n| / max(|a| + |n|, 1e-6); a coordinate passes if rel <= 3e-2 or
  * |a - n| <= 1e-3 (float32 forward noise of the whole-model loss over 2*eps; measured noise
  * of the numeric derivative is up to ~5e-4 at eps 1e-2). Tensors a setting does not use by
@@ -19,10 +22,14 @@
 #define RTOL 3e-2
 #define ATOL 1e-3
 
+static int train_mode; /* 1: dropout + DropPath on, same rng seed for every forward */
+
 static double loss_at(struct model *m, const struct batch *b)
 {
     char err[256];
-    if (model_forward(m, b, 0, NULL, err, sizeof err) < 0) {
+    struct rng dr;
+    rng_init(&dr, 1234);
+    if (model_forward(m, b, train_mode, train_mode ? &dr : NULL, err, sizeof err) < 0) {
         printf("# forward failed: %s\n", err);
         return NAN;
     }
@@ -179,6 +186,17 @@ static void test_grad_pretrain(void)
     grad_case("pretrain", tiny(MODEL_TASK_PRETRAIN, 1, 0), modes, sizes, 4, 11, NULL);
 }
 
+static void test_grad_pretrain_dropout(void)
+{
+    int modes[3] = {MODE_BLEND, MODE_BLEND, MODE_3D}, sizes[3] = {6, 7, 5};
+    struct model_config c = tiny(MODEL_TASK_PRETRAIN, 1, 0);
+    c.n_layer = 3;
+    c.attn_dropout = c.act_dropout = c.drop_path = c.head_dropout = 0.3f;
+    train_mode = 1;
+    grad_case("dropout", c, modes, sizes, 3, 15, NULL);
+    train_mode = 0;
+}
+
 static void test_grad_class2d(void)
 {
     int modes[3] = {-1, -1, -1}, sizes[3] = {6, 7, 3};
@@ -202,6 +220,7 @@ static void test_grad_reg3d(void)
 int main(void)
 {
     RUN(test_grad_pretrain);
+    RUN(test_grad_pretrain_dropout);
     RUN(test_grad_class2d);
     RUN(test_grad_reg2d);
     RUN(test_grad_reg3d);

@@ -162,13 +162,13 @@ static const struct good goods[] = {
     {"C[C@H]1CC1", "C C[h1@1] C C | 0-1 1-2 2-3 3-1"},
     {"C[S@]1(=O)CC1", "C S[@2] O C C | 0-1 1=2 1-3 3-4 4-1"},
     {"C[C@@]12CC1C2", "C C[@1] C C C | 0-1 1-2 2-3 3-4 3-1 4-1"},
-    {"[C@SP1](F)(Cl)(Br)I", "C[] F Cl Br I | 0-1 0-2 0-3 0-4"},
-    {"[C@TB1](F)(Cl)(Br)(I)N", "C[] F Cl Br I N | 0-1 0-2 0-3 0-4 0-5"},
-    {"[C@OH12](F)(Cl)(Br)(I)(N)O", "C[] F Cl Br I N O | 0-1 0-2 0-3 0-4 0-5 0-6"},
-    {"[C@AL1](F)=C=C", "C[] F C C | 0-1 0=2 2=3"},
+    {"[C@SP1](F)(Cl)(Br)I", "C[@6] F Cl Br I | 0-1 0-2 0-3 0-4"},
+    {"[C@TB1](F)(Cl)(Br)(I)N", "C[@7] F Cl Br I N | 0-1 0-2 0-3 0-4 0-5"},
+    {"[C@OH12](F)(Cl)(Br)(I)(N)O", "C[@8] F Cl Br I N O | 0-1 0-2 0-3 0-4 0-5 0-6"},
+    {"[C@AL1](F)=C=C", "C[@5] F C C | 0-1 0=2 2=3"},
     {"[C@H2]", "C[h2@2] |"},
     {"[C@TH](F)(Cl)Br", "C[@2] F Cl Br | 0-1 0-2 0-3"},
-    {"[C@OH](F)(Cl)Br", "C[] F Cl Br | 0-1 0-2 0-3"},
+    {"[C@OH](F)(Cl)Br", "C[@8] F Cl Br | 0-1 0-2 0-3"},
     {"[PH12]", "P[h12] |"},
     {"F/C=C\\\\F", "F C C F | 0-1/ 1=2 2-3\\"},
 };
@@ -305,6 +305,29 @@ static void test_edges(void)
         buf_printf(&b, "C%%(%d)", 1000 + k);
     CHECK(smiles_parse(&m, b.p, b.len, err, sizeof err) == 0 && m.n == 400 && m.nb == 399 + 200);
     mol_free(&m);
+    /* bond count bound: a chain of N atoms, atom i also ring-bonded to i+2 .. i+9; ring
+     * number %nn with n = (opening atom % 10) * 10 + k is unique among the open ones */
+    for (int N = 3000; N <= 4096; N += 1096) {
+        b.len = 0;
+        long nb = N - 1;
+        for (int i = 0; i < N; i++) {
+            buf_putc(&b, 'C');
+            for (int k = 2; k <= 9; k++)
+                if (i - k >= 0)
+                    buf_printf(&b, "%%%02d", ((i - k) % 10) * 10 + k);
+            for (int k = 2; k <= 9; k++)
+                if (i + k < N) {
+                    buf_printf(&b, "%%%02d", (i % 10) * 10 + k);
+                    nb++;
+                }
+        }
+        int r = smiles_parse(&m, b.p, b.len, err, sizeof err);
+        if (nb <= 8 * MOL_MAX_ATOMS_HARD)
+            CHECK_MSG(r == 0 && m.nb == (uint32_t)nb, "%s", err);
+        else
+            CHECK(r == -1 && strstr(err, "too many bonds"));
+        mol_free(&m);
+    }
     buf_free(&b);
     CHECK_EQ_INT(smiles_element("C", 1), 6);
     CHECK_EQ_INT(smiles_element("Cl", 2), 17);

@@ -11,6 +11,10 @@
 
 #include <string.h>
 
+/* the fixture reader of the benchmark driver (rd_run), without its main() */
+#define STEREO_RD_NO_MAIN
+#include "../tools/stereo-rd.c"
+
 struct tm {
     struct mol m;
     struct perceive p;
@@ -387,6 +391,64 @@ static void test_bad_input(void)
     tm_free(&t);
 }
 
+static int same_u8(const uint8_t *a, const msgpack_object *b, uint32_t n)
+{
+    uint8_t *x = calloc(n + 1, 1);
+    int ok = x && mp_copy_arr(x, REC_U8, n, b) == 0 && memcmp(a, x, n) == 0;
+    free(x);
+    return ok;
+}
+
+static int same_u32(const uint32_t *a, const msgpack_object *b, uint32_t n)
+{
+    uint32_t *x = calloc(n + 1, sizeof *x);
+    int ok = x && mp_copy_arr(x, REC_U32, n, b) == 0 && memcmp(a, x, n * sizeof *x) == 0;
+    free(x);
+    return ok;
+}
+
+/* tests/data/good/stereo/rdkit-cases.mpk (tests/bench/stereo-vs-rdkit.py --make-fixture):
+ * ~70 hand-picked molecules as SMILES, as 3D molblocks with hydrogens (tags from coordinates,
+ * then H removal) and as 2D wedged molblocks, each with RDKit 2022.09's chirality, bond stereo
+ * and legacy CIP ranks. Every value must match. */
+static void test_rdkit_fixture(void)
+{
+    const char *root = getenv("MB_ROOT");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/tests/data/good/stereo/rdkit-cases.mpk", root ? root : ".");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        printf("# skip: fixture %s not found (set MB_ROOT)\n", path);
+        return;
+    }
+    fclose(f);
+    struct rec_reader r;
+    msgpack_object *o;
+    CHECK(rec_reader_open(&r, path, 0) == 0);
+    int k = 0, bad = 0, ret;
+    while ((ret = rec_read_next(&r, &o)) == 1) {
+        struct rd_result res;
+        const msgpack_object *lab = mp_map_get(o, "label");
+        char *label = lab ? mp_strdup(lab) : NULL;
+        if (rd_run(o, &res) || !res.chir) {
+            CHECK_MSG(0, "record %d (%s): not run", k, label ? label : "?");
+            bad++;
+        } else {
+            int ok = same_u8(res.chir, mp_map_get(o, "x_chir"), res.n) &&
+                     same_u8(res.st, mp_map_get(o, "x_st"), res.nb) &&
+                     same_u32(res.rank, mp_map_get(o, "x_rank"), res.n);
+            CHECK_MSG(ok, "record %d (%s) differs from RDKit", k, label ? label : "?");
+            bad += !ok;
+        }
+        rd_result_free(&res);
+        free(label);
+        k++;
+    }
+    CHECK(ret == 0);
+    CHECK(k >= 150);
+    rec_reader_close(&r);
+}
+
 int main(void)
 {
     RUN(test_alanine);
@@ -401,5 +463,6 @@ int main(void)
     RUN(test_3d_centre);
     RUN(test_3d_double_bond);
     RUN(test_bad_input);
+    RUN(test_rdkit_fixture);
     CHECK_EXIT();
 }

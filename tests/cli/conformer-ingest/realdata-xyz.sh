@@ -6,6 +6,8 @@ mpk2json --no-header out.mpk > all.jsonl
 [ "$(wc -l < all.jsonl)" -eq 6000 ] || fail "record count"
 [ "$(grep -c '"fmt":"xyz","n":[0-9]*,"nb":0,"is3d":true,' all.jsonl)" -eq 6000 ] || fail "xyz records"
 [ "$(grep -c '"labels":{.*"mu":' all.jsonl)" -eq 6000 ] || fail "mu label"
+json2mpk < all.jsonl > back.mpk
+mpk2json --no-header back.mpk | cmp - all.jsonl || fail "qm9 JSON round trip differs"
 # bond perception + H removal: QM9 molecules have at most 9 heavy atoms
 conformer-ingest -q --perceive-bonds "$MB_DATA/qm9/qm9_6000.extxyz.zst" > pb.mpk
 mpk2json --no-header pb.mpk | grep -o '"n":[0-9]*,' | sort -u > n.txt

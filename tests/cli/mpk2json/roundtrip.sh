@@ -23,3 +23,9 @@ echo '{"foo":[1,2,3]}' | json2mpk | od -An -tx1 | tr -d ' \n' > bytes.txt
 [ "$(mpk2json a.mpk | grep -c '"schema"')" -eq 1 ] || fail "header not printed"
 [ "$(mpk2json --no-header a.mpk | grep -c '"schema"' || true)" -eq 0 ] || fail "--no-header kept it"
 [ "$(mpk2json --no-header a.mpk | wc -l)" -eq 3 ] || fail "expected 3 data records"
+# negative zero survives (f32 array, float scalar, and the integer-looking "-0")
+printf '{"pos":[-0.0,0,-0],"x":-0.0}\n' | json2mpk > z.mpk
+od -An -tx1 z.mpk | tr -d ' \n' > bytes.txt
+[ "$(cat bytes.txt)" = "82a3706f73c70c16000000800000000000000080a178cb8000000000000000" ] ||
+    fail "-0: $(cat bytes.txt)"
+[ "$(mpk2json z.mpk)" = '{"pos":[-0,0,-0],"x":-0.0}' ] || fail "-0 printed as $(mpk2json z.mpk)"
