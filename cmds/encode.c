@@ -39,7 +39,7 @@ static void usage(void)
           "                     blend-mask keys, else the checkpoint's input mode)\n"
           "  --atoms            also write per-atom embeddings 'aemb' (n x C)\n"
           "  --batch B          molecules per forward pass (default 16)\n"
-          "  --max-atoms N      largest molecule accepted (default: the checkpoint's)\n"
+          "  --max-atoms N      largest molecule accepted (default: any; the model grows)\n"
           "  --threads N        OpenBLAS threads\n"
           "  --zstd L           compress the output stream with zstd level L\n"
           "  -k, --keep-going   skip bad records (counted; exit 1 at the end)\n"
@@ -59,6 +59,10 @@ struct item {
 };
 
 struct enc {
+    const char *ckpt;
+    struct ckpt_meta meta;
+    struct model_config cfg;
+    int max_fixed;        /* --max-atoms given: larger molecules are errors, else grow */
     struct model m;
     struct batch b;
     int C, NT, atoms, force_mode, ck_mode, keep_going;
@@ -171,6 +175,29 @@ out:
     return ret;
 }
 
+/* (Re)build the model for E->cfg and load the checkpoint into it. 0 or EXIT_IO (reported). */
+static int setup_model(struct enc *E)
+{
+    char errbuf[CKPT_ERRLEN];
+    model_free(&E->m);
+    batch_free(&E->b);
+    if (model_init(&E->m, &E->cfg, 0, errbuf, sizeof errbuf)) {
+        weprintf("%s: model: %s", E->ckpt, errbuf);
+        return EXIT_IO;
+    }
+    if (ckpt_load_model(E->ckpt, &E->m, NULL, NULL, CKPT_LOAD_DROP_EXTRA, NULL, errbuf)) {
+        weprintf("%s", errbuf);
+        return EXIT_IO;
+    }
+    if (E->cfg.task == MODEL_TASK_REG && E->meta.target_mean && E->meta.nlabels == E->NT)
+        for (int t = 0; t < E->NT; t++) {
+            E->m.y_mean[t] = (float)E->meta.target_mean[t];
+            E->m.y_std[t] = (float)E->meta.target_std[t];
+        }
+    batch_init(&E->b, E->cfg.max_batch, E->cfg.max_atoms, 0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     enum { O_CKPT = 256, O_MODE, O_ATOMS, O_BATCH, O_MAXAT, O_THREADS, O_ZSTD, O_PROGRESS };
@@ -186,7 +213,6 @@ int main(int argc, char **argv)
     const char *ckpt = NULL;
     int c, force = 0, batch = 16, max_atoms = 0, zl = 0, prog = 0, ret = 0;
     char errbuf[CKPT_ERRLEN];
-    struct ckpt_meta meta;
 
     util_set_argv0(argv[0]);
     memset(&E, 0, sizeof E);
@@ -222,13 +248,14 @@ int main(int argc, char **argv)
     /* model from the checkpoint: encoder (+ fine-tune head); pretraining heads dropped */
     struct model_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    if (ckpt_read_meta(ckpt, &meta, errbuf)) {
+    E.ckpt = ckpt;
+    if (ckpt_read_meta(ckpt, &E.meta, errbuf)) {
         weprintf("%s", errbuf);
         return EXIT_IO;
     }
-    if (ckpt_meta_get_config(&meta, &cfg, errbuf)) {
+    if (ckpt_meta_get_config(&E.meta, &cfg, errbuf)) {
         weprintf("%s: %s", ckpt, errbuf);
-        ckpt_meta_free(&meta);
+        ckpt_meta_free(&E.meta);
         return EXIT_IO;
     }
     if (cfg.task == MODEL_TASK_PRETRAIN)
@@ -236,32 +263,18 @@ int main(int argc, char **argv)
     cfg.max_batch = batch;
     if (max_atoms)
         cfg.max_atoms = max_atoms;
-    E.ck_mode = !meta.input_mode ? MODE_BLEND : !strcmp(meta.input_mode, "2d") ? MODE_2D
-                : !strcmp(meta.input_mode, "3d") ? MODE_3D : MODE_BLEND;
+    E.max_fixed = max_atoms > 0;
+    E.ck_mode = !E.meta.input_mode ? MODE_BLEND : !strcmp(E.meta.input_mode, "2d") ? MODE_2D
+                : !strcmp(E.meta.input_mode, "3d") ? MODE_3D : MODE_BLEND;
     if (E.force_mode == MODE_3D && !cfg.has_3d) {
-        ckpt_meta_free(&meta);
+        ckpt_meta_free(&E.meta);
         eusage(usage_line, "--mode 3d: the checkpoint has no 3D module");
     }
-    if (model_init(&E.m, &cfg, 0, errbuf, sizeof errbuf)) {
-        weprintf("%s: model: %s", ckpt, errbuf);
-        ckpt_meta_free(&meta);
-        return EXIT_IO;
-    }
-    if (ckpt_load_model(ckpt, &E.m, NULL, NULL, CKPT_LOAD_DROP_EXTRA, NULL, errbuf)) {
-        weprintf("%s", errbuf);
-        ckpt_meta_free(&meta);
-        model_free(&E.m);
-        return EXIT_IO;
-    }
+    E.cfg = cfg;
     E.C = cfg.d_model;
     E.NT = cfg.task == MODEL_TASK_CLASS || cfg.task == MODEL_TASK_REG ? cfg.n_tasks : 0;
-    if (cfg.task == MODEL_TASK_REG && meta.target_mean && meta.nlabels == E.NT)
-        for (int t = 0; t < E.NT; t++) {
-            E.m.y_mean[t] = (float)meta.target_mean[t];
-            E.m.y_std[t] = (float)meta.target_std[t];
-        }
-    ckpt_meta_free(&meta);
-    batch_init(&E.b, batch, cfg.max_atoms, 0);
+    if ((ret = setup_model(&E)))
+        goto done;
     E.emb = emalloc((size_t)batch * E.C * sizeof(float));
     E.items = ecalloc((size_t)batch, sizeof *E.items);
     E.cap = batch;
@@ -315,6 +328,28 @@ int main(int argc, char **argv)
             mol_drop(&it->m, MOL_F_emb);
             mol_drop(&it->m, MOL_F_aemb);
             mol_drop(&it->m, MOL_F_pred);
+            if (!E.max_fixed && it->m.n > (uint32_t)E.cfg.max_atoms) {
+                /* a larger molecule than the model was sized for: encode what is pending, then
+                 * grow the activations (the parameters do not depend on max_atoms) */
+                struct item cur = *it;
+                memset(it, 0, sizeof *it);
+                if ((ret = flush(&E, &w)) == 0) {
+                    int grow = E.cfg.max_atoms * 2;
+                    E.cfg.max_atoms = grow > (int)cur.m.n ? grow : (int)cur.m.n;
+                    if (E.cfg.max_atoms > MOL_MAX_ATOMS_HARD)
+                        E.cfg.max_atoms = MOL_MAX_ATOMS_HARD;
+                    if (verbosity >= 2)
+                        weprintf("record %llu: %u atoms, model resized for %d atoms",
+                                 (unsigned long long)cur.idx, cur.m.n, E.cfg.max_atoms);
+                    ret = setup_model(&E);
+                }
+                E.items[0] = cur;
+                if (ret) {
+                    item_clear(&E.items[0]);
+                    break;
+                }
+                it = &E.items[0];
+            }
             E.nitems++;
             if (E.nitems == E.cap && (ret = flush(&E, &w)))
                 break;
@@ -339,6 +374,7 @@ int main(int argc, char **argv)
         weprintf("%llu records in, %llu encoded, %llu bad", (unsigned long long)nin,
                  (unsigned long long)E.nout, (unsigned long long)E.bad);
 done:
+    ckpt_meta_free(&E.meta);
     free(E.items);
     free(E.emb);
     batch_free(&E.b);

@@ -122,6 +122,7 @@ struct run {
     double t0, tlog;
     uint64_t mols_since_log, mols_total, bad;
     int nevals;
+    double t_data, t_fwd, t_bwd, t_opt, t_save, t_eval; /* wall seconds per phase (-v) */
     /* sums over the open logging interval: steps, loss, parts, part counts, grad norm, clip */
     double acc[LOGACC_N];
 };
@@ -503,6 +504,7 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
     struct mol *mols = ecalloc((size_t)o->batch, sizeof *mols);
     struct loader_src *src = ecalloc((size_t)o->batch, sizeof *src);
     double wsum = 0, lsum = 0, psum[MODEL_NLOSS] = {0}, pw[MODEL_NLOSS] = {0};
+    double t0 = util_now();
     int ret = 0, k;
     if (loader_open(&vl, files, 1, &lo)) {
         free(mols);
@@ -544,6 +546,7 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
     free(mols);
     free(src);
     *loss = wsum > 0 ? lsum / wsum : NAN;
+    R->t_eval += util_now() - t0;
     for (int i = 0; i < MODEL_NLOSS; i++) {
         counts[i] = pw[i] > 0;
         parts[i] = pw[i] > 0 ? psum[i] / pw[i] : 0;
@@ -556,6 +559,7 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
 static int save_ckpt(struct run *R, const char *path, struct loader *ld, int with_adam)
 {
     struct ckpt_meta *mt = &R->meta;
+    double t0 = util_now();
     mt->step = R->step;
     mt->epoch = ld->epoch;
     mt->data_pos = ld->pos;
@@ -581,6 +585,7 @@ static int save_ckpt(struct run *R, const char *path, struct loader *ld, int wit
     }
     if (verbosity >= 2)
         weprintf("step %ld: saved %s", R->step, path);
+    R->t_save += util_now() - t0;
     return 0;
 }
 
@@ -610,8 +615,10 @@ static int prepass(struct run *R, char **files, int nfiles, uint64_t *count, dou
     if (loader_open(&pl, files, nfiles, &lo))
         return EXIT_USAGE;
     *count = 0;
+    uint64_t heldout = 0;
     while ((ret = loader_next(&pl, &m, NULL)) == 1) {
         (*count)++;
+        heldout += !o->split && m.split && strcmp(m.split, "train");
         for (int t = 0; t < R->nlabels; t++) {
             const struct mol_label *l = mol_get_label(&m, R->labels[t]);
             if (l && l->kind == LAB_NUM && isfinite(l->num)) {
@@ -624,6 +631,9 @@ static int prepass(struct run *R, char **files, int nfiles, uint64_t *count, dou
     }
     int status = ret < 0 ? pl.status : 0;
     loader_close(&pl);
+    if (heldout)
+        weprintf("warning: training on %llu records whose split is not 'train'; hint: --split "
+                 "train (and --valid FILE --valid-split valid)", (unsigned long long)heldout);
     for (int t = 0; t < R->nlabels && !status; t++) {
         if (cnt[t] == 0) {
             weprintf("label '%s': no numeric value in the training records; hint: check "
@@ -899,6 +909,7 @@ int main(int argc, char **argv)
     for (;;) {
         if (o.steps && R.step >= o.steps)
             break;
+        double tt = util_now();
         int k = loader_batch(&ld, mols, srcs, o.batch);
         if (k < 0) {
             ret = ld.status;
@@ -920,6 +931,8 @@ int main(int argc, char **argv)
             continue;
         }
         long step = R.step + 1;
+        double tf = util_now();
+        R.t_data += tf - tt;
         model_zero_grad(&R.m);
         if (model_forward(&R.m, &b, 1, &R.rng, errbuf, sizeof errbuf)) {
             weprintf("step %ld: %s", step, errbuf);
@@ -939,7 +952,11 @@ int main(int argc, char **argv)
             ret = EXIT_NUMERIC;
             goto out;
         }
+        double tb = util_now();
+        R.t_fwd += tb - tf;
         model_backward(&R.m);
+        double to = util_now();
+        R.t_bwd += to - tb;
         double gn = grad_norm(R.m.grads_memory, R.m.num_params);
         if (!isfinite(gn)) {
             long at = scan_nonfinite(R.m.grads_memory, R.m.num_params);
@@ -950,9 +967,10 @@ int main(int argc, char **argv)
         }
         double coef = grad_clip(R.m.grads_memory, R.m.num_params, gn, o.clip);
         double lr = lr_at(&R.sched, step);
-        adamw_step(&R.aw, R.m.params_memory, R.m.grads_memory, R.adam_m, R.adam_v,
-                   R.m.num_params, lr, step);
-        long bad = scan_nonfinite(R.m.params_memory, R.m.num_params);
+        long bad = -1;
+        if (adamw_step(&R.aw, R.m.params_memory, R.m.grads_memory, R.adam_m, R.adam_v,
+                       R.m.num_params, lr, step))
+            bad = scan_nonfinite(R.m.params_memory, R.m.num_params);
         if (bad >= 0) {
             weprintf("%s: parameter '%s' became non-finite in the update (lr %g); stopped, the "
                      "last saved checkpoint is left intact", where, param_at(&R.m, (size_t)bad),
@@ -960,6 +978,7 @@ int main(int argc, char **argv)
             ret = EXIT_NUMERIC;
             goto out;
         }
+        R.t_opt += util_now() - to;
         R.step = step;
         R.mols_since_log += (uint64_t)kb;
         R.mols_total += (uint64_t)kb;
@@ -1069,6 +1088,10 @@ int main(int argc, char **argv)
                  el, (double)R.mols_total / (el + 1e-9), ld.epoch, (double)R.m.loss,
                  R.step == step0 ? " (no training step: empty input?)" : "");
     }
+    if (verbosity >= 2)
+        weprintf("time: data+batches %.3f s, forward %.3f s, backward %.3f s, optimizer %.3f s, "
+                 "checkpoints %.3f s, validation %.3f s", R.t_data, R.t_fwd, R.t_bwd, R.t_opt,
+                 R.t_save, R.t_eval);
     if (ld.too_big || ld.other_split || R.bad)
         weprintf("skipped: %llu larger than --max-atoms, %llu of another split, %llu bad",
                  (unsigned long long)ld.too_big, (unsigned long long)ld.other_split,

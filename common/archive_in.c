@@ -152,6 +152,61 @@ static int read_data(struct archive_in *ai, struct archive_entry *e, char *err, 
     return 0;
 }
 
+/* A member of an archive that is itself compressed (a tar of .sdf.gz files): replace ai->data by
+ * its decompressed bytes. 0 (also when not compressed), ARCHIVE_IN_SKIP (over the limit or
+ * corrupt: a bad member, the archive itself goes on). */
+static int inflate_member(struct archive_in *ai, char *err, size_t errlen)
+{
+    static const unsigned char gz[] = {0x1f, 0x8b}, bz[] = {'B', 'Z', 'h'},
+                               xz[] = {0xfd, '7', 'z', 'X', 'Z', 0},
+                               zs[] = {0x28, 0xb5, 0x2f, 0xfd};
+    const unsigned char *p = (const unsigned char *)ai->data;
+    if (!((ai->len >= 2 && !memcmp(p, gz, 2)) || (ai->len >= 3 && !memcmp(p, bz, 3)) ||
+          (ai->len >= 6 && !memcmp(p, xz, 6)) || (ai->len >= 4 && !memcmp(p, zs, 4))))
+        return 0;
+    struct archive *a = archive_read_new();
+    if (!a)
+        return seterr(err, errlen, "out of memory"), ARCHIVE_IN_SKIP;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_raw(a);
+    struct archive_entry *e;
+    struct buf out = {0};
+    int ret = 0;
+    if (archive_read_open_memory(a, ai->data, ai->len) != ARCHIVE_OK ||
+        archive_read_next_header(a, &e) != ARCHIVE_OK) {
+        seterr(err, errlen, "compressed member: %s", aerr(a));
+        ret = ARCHIVE_IN_SKIP;
+    }
+    while (!ret) {
+        buf_reserve(&out, 1 << 16);
+        la_ssize_t got = archive_read_data(a, out.p + out.len, out.cap - out.len - 1);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            seterr(err, errlen, "compressed member: %s", aerr(a));
+            ret = ARCHIVE_IN_SKIP;
+        } else if ((out.len += (size_t)got) > ai->max_member) {
+            seterr(err, errlen, "member is more than the limit of %zu bytes (--max-member-bytes)",
+                   ai->max_member);
+            ret = ARCHIVE_IN_SKIP;
+        }
+    }
+    archive_read_free(a);
+    if (ret) {
+        buf_free(&out);
+        ai->len = 0;
+        ai->data[0] = 0;
+        return ret;
+    }
+    buf_reserve(&out, 1);
+    out.p[out.len] = 0;
+    free(ai->data);
+    ai->data = out.p;
+    ai->len = out.len;
+    ai->cap = out.cap;
+    return 0;
+}
+
 int archive_in_next(struct archive_in *ai, char *err, size_t errlen)
 {
     if (!ai->a || ai->done)
@@ -177,6 +232,8 @@ int archive_in_next(struct archive_in *ai, char *err, size_t errlen)
         }
         set_name(ai, archive_entry_pathname(e));
         int s = read_data(ai, e, err, errlen);
+        if (!s && !ai->is_raw)
+            s = inflate_member(ai, err, errlen);
         if (s == ARCHIVE_IN_FATAL)
             ai->done = 1;
         if (s)

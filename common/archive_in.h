@@ -6,7 +6,8 @@
  *     decompressed bytes, named after the file ("x.sdf.gz");
  *   - an archive (tar, tar.gz/bz2/xz/zst, zip, cpio, 7z): one member per regular file, named
  *     "archive:member" ("sdffiles.tar.gz:sdffiles/mobley_123.sdf"); directories, links and other
- *     non-regular entries are skipped.
+ *     non-regular entries are skipped. A member that is itself gzip/bzip2/xz/zstd-compressed
+ *     (a tar of .sdf.gz files) is decompressed (one level).
  * Built on libarchive: every filter, the archive formats above and the "raw" format for
  * non-archives. Library code: never exits (except OOM via e* allocators). */
 #ifndef MB_ARCHIVE_IN_H
@@ -36,7 +37,8 @@ struct archive_in {
 enum {
     ARCHIVE_IN_MEMBER = 1, /* a member is available in ai->name/ai->data/ai->len */
     ARCHIVE_IN_END = 0,    /* no more members */
-    ARCHIVE_IN_SKIP = -1,  /* this member is bad (too large); err set; the next call continues */
+    ARCHIVE_IN_SKIP = -1,  /* this member is bad (too large, corrupt compressed member); err
+                              set; the next call continues */
     ARCHIVE_IN_FATAL = -2, /* I/O or archive format failure; err set; the input cannot continue */
 };
 

@@ -200,67 +200,75 @@ static void dropout_row(float *attd, const float *att, int n, float p, struct rn
 }
 
 void attention_forward(float *out, float *att, float *attd, const float *qkv, const float *bias,
-                       int B, int T, int C, int H, float p, struct rng *rng)
+                       const int *len, int B, int T, int C, int H, float p, struct rng *rng)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
     int drop = p > 0 && rng;
-    for (int b = 0; b < B; b++)
+    size_t off = 0; /* first packed row of molecule b */
+    for (int b = 0; b < B; b++) {
+        int Tb = len ? len[b] : T;
         for (int h = 0; h < H; h++) {
-            const float *q = qkv + (size_t)b * T * C3 + h * D;
+            const float *q = qkv + off * C3 + h * D;
             const float *k = q + C, *v = q + 2 * C;
             size_t bh = ((size_t)b * H + h) * T * T;
             float *a = att + bh, *ad = attd + bh;
-            memcpy(a, bias + bh, (size_t)T * T * sizeof(float));
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, D, scale, q, C3, k, C3,
-                        1.0f, a, T);
-            for (int i = 0; i < T; i++) {
-                softmax_row(a + (size_t)i * T, T);
+            for (int i = 0; i < Tb; i++)
+                memcpy(a + (size_t)i * Tb, bias + bh + (size_t)i * T, (size_t)Tb * sizeof(float));
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Tb, Tb, D, scale, q, C3, k, C3,
+                        1.0f, a, Tb);
+            for (int i = 0; i < Tb; i++) {
+                softmax_row(a + (size_t)i * Tb, Tb);
                 if (drop)
-                    dropout_row(ad + (size_t)i * T, a + (size_t)i * T, T, p, rng);
+                    dropout_row(ad + (size_t)i * Tb, a + (size_t)i * Tb, Tb, p, rng);
             }
             if (!drop && ad != a)
-                memcpy(ad, a, (size_t)T * T * sizeof(float));
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, D, T, 1.0f, ad, T, v, C3,
-                        0.0f, out + (size_t)b * T * C + h * D, C);
+                memcpy(ad, a, (size_t)Tb * Tb * sizeof(float));
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Tb, D, Tb, 1.0f, ad, Tb, v, C3,
+                        0.0f, out + off * C + h * D, C);
         }
+        off += (size_t)Tb;
+    }
 }
 
 void attention_forward_ref(float *out, float *att, float *attd, const float *qkv,
-                           const float *bias, int B, int T, int C, int H, float p,
-                           struct rng *rng)
+                           const float *bias, const int *len, int B, int T, int C, int H,
+                           float p, struct rng *rng)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
     int drop = p > 0 && rng;
-    for (int b = 0; b < B; b++)
+    size_t off = 0;
+    for (int b = 0; b < B; b++) {
+        int Tb = len ? len[b] : T;
         for (int h = 0; h < H; h++) {
             size_t bh = ((size_t)b * H + h) * T * T;
-            for (int i = 0; i < T; i++) {
-                float *a = att + bh + (size_t)i * T;
-                const float *q = qkv + ((size_t)b * T + i) * C3 + h * D;
-                for (int j = 0; j < T; j++) {
-                    const float *k = qkv + ((size_t)b * T + j) * C3 + C + h * D;
+            for (int i = 0; i < Tb; i++) {
+                float *a = att + bh + (size_t)i * Tb;
+                const float *q = qkv + (off + i) * C3 + h * D;
+                for (int j = 0; j < Tb; j++) {
+                    const float *k = qkv + (off + j) * C3 + C + h * D;
                     float s = 0;
                     for (int d = 0; d < D; d++)
                         s += q[d] * k[d];
                     a[j] = s * scale + bias[bh + (size_t)i * T + j];
                 }
-                softmax_row(a, T);
+                softmax_row(a, Tb);
                 if (drop)
-                    dropout_row(attd + bh + (size_t)i * T, a, T, p, rng);
+                    dropout_row(attd + bh + (size_t)i * Tb, a, Tb, p, rng);
                 else
-                    memmove(attd + bh + (size_t)i * T, a, (size_t)T * sizeof(float));
+                    memmove(attd + bh + (size_t)i * Tb, a, (size_t)Tb * sizeof(float));
             }
-            for (int i = 0; i < T; i++)
+            for (int i = 0; i < Tb; i++)
                 for (int d = 0; d < D; d++) {
                     float s = 0;
-                    for (int j = 0; j < T; j++)
-                        s += attd[bh + (size_t)i * T + j] *
-                             qkv[((size_t)b * T + j) * C3 + 2 * C + h * D + d];
-                    out[((size_t)b * T + i) * C + h * D + d] = s;
+                    for (int j = 0; j < Tb; j++)
+                        s += attd[bh + (size_t)i * Tb + j] * qkv[(off + j) * C3 + 2 * C + h * D + d];
+                    out[(off + i) * C + h * D + d] = s;
                 }
         }
+        off += (size_t)Tb;
+    }
 }
 
 /* datt -> dropout backward -> softmax backward (dl = a (g - sum a g)) in place on one row */
@@ -279,69 +287,76 @@ static void softmax_drop_backward_row(float *g, const float *a, const float *ad,
 }
 
 void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout,
-                        const float *qkv, const float *att, const float *attd, int B, int T,
-                        int C, int H, float p)
+                        const float *qkv, const float *att, const float *attd, const int *len,
+                        int B, int T, int C, int H, float p)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
-    for (int b = 0; b < B; b++)
+    size_t off = 0;
+    for (int b = 0; b < B; b++) {
+        int Tb = len ? len[b] : T;
         for (int h = 0; h < H; h++) {
-            const float *q = qkv + (size_t)b * T * C3 + h * D;
+            const float *q = qkv + off * C3 + h * D;
             const float *k = q + C, *v = q + 2 * C;
-            float *dq = dqkv + (size_t)b * T * C3 + h * D;
+            float *dq = dqkv + off * C3 + h * D;
             float *dk = dq + C, *dv = dq + 2 * C;
-            const float *dy = dout + (size_t)b * T * C + h * D;
+            const float *dy = dout + off * C + h * D;
             size_t bh = ((size_t)b * H + h) * T * T;
             const float *a = att + bh, *ad = attd + bh;
             float *g = datt + bh;
             /* d attd = dy V^T ; dV += attd^T dy */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, T, T, D, 1.0f, dy, C, v, C3,
-                        0.0f, g, T);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, D, T, 1.0f, ad, T, dy, C,
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Tb, Tb, D, 1.0f, dy, C, v, C3,
+                        0.0f, g, Tb);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Tb, D, Tb, 1.0f, ad, Tb, dy, C,
                         1.0f, dv, C3);
-            for (int i = 0; i < T; i++)
-                softmax_drop_backward_row(g + (size_t)i * T, a + (size_t)i * T,
-                                          ad + (size_t)i * T, T, p);
+            for (int i = 0; i < Tb; i++)
+                softmax_drop_backward_row(g + (size_t)i * Tb, a + (size_t)i * Tb,
+                                          ad + (size_t)i * Tb, Tb, p);
             if (dbias)
-                for (size_t x = 0; x < (size_t)T * T; x++)
-                    dbias[bh + x] += g[x];
+                for (int i = 0; i < Tb; i++)
+                    for (int j = 0; j < Tb; j++)
+                        dbias[bh + (size_t)i * T + j] += g[(size_t)i * Tb + j];
             /* dQ += scale dl K ; dK += scale dl^T Q */
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, T, D, T, scale, g, T, k, C3,
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Tb, D, Tb, scale, g, Tb, k, C3,
                         1.0f, dq, C3);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, T, D, T, scale, g, T, q, C3,
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Tb, D, Tb, scale, g, Tb, q, C3,
                         1.0f, dk, C3);
         }
+        off += (size_t)Tb;
+    }
 }
 
 void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float *dout,
-                            const float *qkv, const float *att, const float *attd, int B, int T,
-                            int C, int H, float p)
+                            const float *qkv, const float *att, const float *attd,
+                            const int *len, int B, int T, int C, int H, float p)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
-    for (int b = 0; b < B; b++)
+    size_t off = 0;
+    for (int b = 0; b < B; b++) {
+        int Tb = len ? len[b] : T;
         for (int h = 0; h < H; h++) {
             size_t bh = ((size_t)b * H + h) * T * T;
-            for (int i = 0; i < T; i++) {
-                float *g = datt + bh + (size_t)i * T;
-                const float *dy = dout + ((size_t)b * T + i) * C + h * D;
-                for (int j = 0; j < T; j++) {
-                    const float *v = qkv + ((size_t)b * T + j) * C3 + 2 * C + h * D;
-                    float *dv = dqkv + ((size_t)b * T + j) * C3 + 2 * C + h * D;
+            for (int i = 0; i < Tb; i++) {
+                float *g = datt + bh + (size_t)i * Tb;
+                const float *dy = dout + (off + i) * C + h * D;
+                for (int j = 0; j < Tb; j++) {
+                    const float *v = qkv + (off + j) * C3 + 2 * C + h * D;
+                    float *dv = dqkv + (off + j) * C3 + 2 * C + h * D;
                     float s = 0;
                     for (int d = 0; d < D; d++) {
                         s += dy[d] * v[d];
-                        dv[d] += attd[bh + (size_t)i * T + j] * dy[d];
+                        dv[d] += attd[bh + (size_t)i * Tb + j] * dy[d];
                     }
                     g[j] = s;
                 }
-                softmax_drop_backward_row(g, att + bh + (size_t)i * T, attd + bh + (size_t)i * T,
-                                          T, p);
-                const float *q = qkv + ((size_t)b * T + i) * C3 + h * D;
-                float *dq = dqkv + ((size_t)b * T + i) * C3 + h * D;
-                for (int j = 0; j < T; j++) {
-                    const float *k = qkv + ((size_t)b * T + j) * C3 + C + h * D;
-                    float *dk = dqkv + ((size_t)b * T + j) * C3 + C + h * D;
+                softmax_drop_backward_row(g, att + bh + (size_t)i * Tb,
+                                          attd + bh + (size_t)i * Tb, Tb, p);
+                const float *q = qkv + (off + i) * C3 + h * D;
+                float *dq = dqkv + (off + i) * C3 + h * D;
+                for (int j = 0; j < Tb; j++) {
+                    const float *k = qkv + (off + j) * C3 + C + h * D;
+                    float *dk = dqkv + (off + j) * C3 + C + h * D;
                     if (dbias)
                         dbias[bh + (size_t)i * T + j] += g[j];
                     for (int d = 0; d < D; d++) {
@@ -351,6 +366,8 @@ void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float 
                 }
             }
         }
+        off += (size_t)Tb;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -81,23 +81,24 @@ void gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
 void dropout_forward(float *out, const float *inp, size_t n, float p, struct rng *rng);
 void dropout_backward(float *dinp, const float *dout, const float *out, size_t n, float p);
 
-/* ---- Multi-head attention core on packed qkv (B, T, 3C) (q already unscaled):
- * att[b,h,i,j] = softmax_j(scale * q_i.k_j + bias[b,h,i,j]), attd = dropout(att),
- * out[b,i,h*D+d] = sum_j attd[b,h,i,j] v[b,j,h*D+d]. bias (B,H,T,T) may hold -inf (each row
- * must have a finite entry). Used with T tokens; att/attd are (B,H,T,T). attd may == att when
- * p == 0. ---- */
+/* ---- Multi-head attention core on packed tokens. Molecule b owns Tb = len[b] consecutive rows
+ * of qkv (rows, 3C) and out (rows, C) (len == NULL: every molecule has T rows). q unscaled:
+ * att[b,h,i,j] = softmax_j(scale q_i.k_j + bias[b,h,i,j]) over j < Tb, attd = dropout(att),
+ * out[i, h*D+d] = sum_j attd[b,h,i,j] v[j, h*D+d]. bias is (B,H,T,T) (row stride T, only the
+ * Tb x Tb corner read); att/attd blocks are T*T floats per (b,h) holding Tb x Tb with row
+ * stride Tb. attd may == att when p == 0. ---- */
 void attention_forward(float *out, float *att, float *attd, const float *qkv, const float *bias,
-                       int B, int T, int C, int H, float p, struct rng *rng);
+                       const int *len, int B, int T, int C, int H, float p, struct rng *rng);
 void attention_forward_ref(float *out, float *att, float *attd, const float *qkv,
-                           const float *bias, int B, int T, int C, int H, float p,
-                           struct rng *rng);
-/* dqkv (B,T,3C) +=, dbias (B,H,T,T) += (may be NULL), datt scratch (B,H,T,T) overwritten. */
+                           const float *bias, const int *len, int B, int T, int C, int H,
+                           float p, struct rng *rng);
+/* dqkv +=, dbias (B,H,T,T) += (corner; may be NULL), datt scratch (att layout) overwritten. */
 void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout,
-                        const float *qkv, const float *att, const float *attd, int B, int T,
-                        int C, int H, float p);
+                        const float *qkv, const float *att, const float *attd, const int *len,
+                        int B, int T, int C, int H, float p);
 void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float *dout,
-                            const float *qkv, const float *att, const float *attd, int B, int T,
-                            int C, int H, float p);
+                            const float *qkv, const float *att, const float *attd,
+                            const int *len, int B, int T, int C, int H, float p);
 
 /* ---- Bilinear pair head (TransformN2 + Linear(1024, NO) as a bilinear form, SPEC 4.1):
  * logit[b,i,k,j] = r[b,i,:]^T W[k] c[b,j,:] + bias[k], W (NO, R, R) row-major [k][p][q].

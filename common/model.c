@@ -214,6 +214,8 @@ int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, c
     m->scratch_int = ecalloc((size_t)cfg->max_batch, sizeof(int));
     m->scratch_f = ecalloc(2 * (size_t)cfg->max_atoms, sizeof(float));
     m->pair_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
+    m->tok_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
+    m->tok_len = ecalloc((size_t)cfg->max_batch, sizeof(int));
     m->y_mean = ecalloc((size_t)nt, sizeof(float));
     m->y_std = ecalloc((size_t)nt, sizeof(float));
     for (int t = 0; t < nt; t++)
@@ -277,6 +279,8 @@ void model_free(struct model *m)
     free(m->scratch_int);
     free(m->scratch_f);
     free(m->pair_off);
+    free(m->tok_off);
+    free(m->tok_len);
     free(m->y_mean);
     free(m->y_std);
     memset(m, 0, sizeof *m);
@@ -355,9 +359,10 @@ static double cos_loss(float *dp, const float *pv, const float *tv, float g)
     return 1.0 - cs;
 }
 
-/* zero the used part (current B, N) of every gradient-activation tensor, except the loss seeds
- * when keep_seeds */
-static void zero_dacts(struct model *m, int keep_seeds)
+/* zero the used part (current B, N) of the gradient-activation tensors: seeds = 1 only the
+ * loss seeds (the logits' gradients that the forward writes), seeds = 0 all the others (start
+ * of the backward, so repeated backwards accumulate the same amounts) */
+static void zero_dacts(struct model *m, int seeds)
 {
     size_t used[MODEL_NACT];
     act_sizes(&m->cfg, (size_t)m->B, (size_t)m->N, used);
@@ -371,7 +376,7 @@ static void zero_dacts(struct model *m, int keep_seeds)
             u = m->n_pairs * (size_t)m->cfg.n_rbf; /* compact pair rows (g3_forward) */
         else if (i == MODEL_A_g3_out)
             u = m->n_pairs * (size_t)m->cfg.n_head;
-        if (!(keep_seeds && seed))
+        if (seed == seeds)
             memset(base + o, 0, u * sizeof(float));
         o += align16(m->act_sizes[i]);
     }
@@ -510,11 +515,11 @@ static void embed_forward(struct model *m, const struct batch *b)
     const struct model_config *c = &m->cfg;
     const struct model_params *p = &m->params;
     struct model_acts *a = &m->acts;
-    int B = m->B, N = m->N, T = m->T, C = c->d_model;
+    int B = m->B, N = m->N, C = c->d_model;
     for (int k = 0; k < B; k++) {
-        float *x = a->emb_x + (size_t)k * T * C;
+        float *x = a->emb_x + m->tok_off[k] * C; /* packed: graph token, then the n atoms */
         memcpy(x, p->graph_token, (size_t)C * sizeof(float));
-        embedding_forward(x + C, b->atom + (size_t)k * N * 9, p->atom_emb, N, 9, C, 0);
+        embedding_forward(x + C, b->atom + (size_t)k * N * 9, p->atom_emb, b->n[k], 9, C, 0);
         for (int i = 0; i < b->n[k]; i++) {
             float *xi = x + (size_t)(i + 1) * C;
             if (atom_uses_deg(b, k, i)) {
@@ -530,7 +535,7 @@ static void embed_forward(struct model *m, const struct batch *b)
         }
     }
     layernorm_forward(a->emb_out, a->emb_mean, a->emb_rstd, a->emb_x, p->emb_lnw, p->emb_lnb,
-                      B * T, C, 1e-5f);
+                      m->M, C, 1e-5f);
 }
 
 static void layers_forward(struct model *m, int train, struct rng *rng)
@@ -539,7 +544,7 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
     const struct model_params *p = &m->params;
     struct model_acts *a = &m->acts;
     int B = m->B, T = m->T, C = c->d_model, H = c->n_head, F = c->d_ff, L = c->n_layer;
-    int BT = B * T;
+    int BT = m->M; /* packed real tokens */
     size_t btc = (size_t)BT * C, btf = (size_t)BT * F, bhtt = (size_t)B * H * T * T;
     for (int l = 0; l < L; l++) {
         const float *x = l == 0 ? a->emb_out : a->ln2 + (size_t)(l - 1) * btc;
@@ -557,15 +562,17 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
 
         matmul_forward(qkv, x, p->qkvw + (size_t)l * 3 * C * C, p->qkvb + (size_t)l * 3 * C, BT,
                        C, 3 * C);
-        attention_forward(atty, att, attd, qkv, a->bias, B, T, C, H,
+        attention_forward(atty, att, attd, qkv, a->bias, m->tok_len, B, T, C, H,
                           train ? c->attn_dropout : 0.0f, rng);
         matmul_forward(attproj, atty, p->attprojw + (size_t)l * C * C, p->attprojb + l * C, BT, C,
                        C);
-        for (int bt = 0; bt < BT; bt++) {
-            float s = dp[bt % T];
-            for (int q = 0; q < C; q++)
-                res1[(size_t)bt * C + q] = x[(size_t)bt * C + q] + s * attproj[(size_t)bt * C + q];
-        }
+        for (int k = 0; k < B; k++)
+            for (int t = 0; t < m->tok_len[k]; t++) {
+                size_t bt = m->tok_off[k] + t;
+                float s = dp[t];
+                for (int q = 0; q < C; q++)
+                    res1[bt * C + q] = x[bt * C + q] + s * attproj[bt * C + q];
+            }
         layernorm_forward(ln1, a->ln1_mean + (size_t)l * BT, a->ln1_rstd + (size_t)l * BT, res1,
                           p->ln1w + l * C, p->ln1b + l * C, BT, C, 1e-5f);
         matmul_forward(fch, ln1, p->fc1w + (size_t)l * F * C, p->fc1b + (size_t)l * F, BT, C, F);
@@ -573,14 +580,22 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
         if (train)
             dropout_forward(fchg, fchg, btf, c->act_dropout, rng);
         matmul_forward(fcproj, fchg, p->fc2w + (size_t)l * C * F, p->fc2b + l * C, BT, F, C);
-        for (int bt = 0; bt < BT; bt++) {
-            float s = dp[T + bt % T];
-            for (int q = 0; q < C; q++)
-                res2[(size_t)bt * C + q] = ln1[(size_t)bt * C + q] + s * fcproj[(size_t)bt * C + q];
-        }
+        for (int k = 0; k < B; k++)
+            for (int t = 0; t < m->tok_len[k]; t++) {
+                size_t bt = m->tok_off[k] + t;
+                float s = dp[T + t];
+                for (int q = 0; q < C; q++)
+                    res2[bt * C + q] = ln1[bt * C + q] + s * fcproj[bt * C + q];
+            }
         layernorm_forward(ln2, a->ln2_mean + (size_t)l * BT, a->ln2_rstd + (size_t)l * BT, res2,
                           p->ln2w + l * C, p->ln2b + l * C, BT, C, 1e-5f);
     }
+    /* final states to the padded (B, T, C) layout of model_out; pad rows 0 */
+    const float *last = a->ln2 + (size_t)(L - 1) * btc;
+    memset(a->out, 0, (size_t)B * T * C * sizeof(float));
+    for (int k = 0; k < B; k++)
+        memcpy(a->out + (size_t)k * T * C, last + m->tok_off[k] * C,
+               (size_t)m->tok_len[k] * C * sizeof(float));
 }
 
 /* cross entropy for the N columns j of one (b, i[, hop]) row block: logits l[k*N + j] for
@@ -894,10 +909,17 @@ int model_forward(struct model *m, const struct batch *b, int train, struct rng 
     m->train = train;
     memset(m->loss_parts, 0, sizeof m->loss_parts);
     memset(m->loss_count, 0, sizeof m->loss_count);
+    m->M = 0;
+    for (int k = 0; k < b->B; k++) { /* packed real tokens: graph token + n atoms */
+        m->tok_off[k] = (size_t)m->M;
+        m->tok_len[k] = b->n[k] + 1;
+        m->M += b->n[k] + 1;
+    }
+    m->tok_off[b->B] = (size_t)m->M;
     m->n_pairs = 0;
     if (c->has_3d)
         g3_forward(m, b);
-    zero_dacts(m, 0); /* after g3_forward: uses n_pairs */
+    zero_dacts(m, 1); /* the loss seeds; after g3_forward (uses n_pairs) */
     embed_forward(m, b);
     bias_forward(m, b);
     layers_forward(m, train, rng);
@@ -939,8 +961,7 @@ static void heads_backward(struct model *m)
     struct model_params *g = &m->grads;
     struct model_acts *a = &m->acts, *da = &m->dacts;
     int B = m->B, N = m->N, T = m->T, C = c->d_model, H = c->n_head, D = C / H, R = MODEL_R;
-    size_t btc = (size_t)B * T * C;
-    float *dout = da->ln2 + (size_t)(c->n_layer - 1) * btc;
+    float *dout = da->out; /* (B, T, C) */
     size_t side = (size_t)m->B * m->N * R;
     if (m->probe)
         for (int k = 0; k < B; k++)
@@ -1066,8 +1087,15 @@ static void layers_backward(struct model *m)
     struct model_params *g = &m->grads;
     struct model_acts *a = &m->acts, *da = &m->dacts;
     int B = m->B, T = m->T, C = c->d_model, H = c->n_head, F = c->d_ff, L = c->n_layer;
-    int BT = B * T;
+    int BT = m->M; /* packed real tokens */
     size_t btc = (size_t)BT * C, btf = (size_t)BT * F, bhtt = (size_t)B * H * T * T;
+    float *dlast = da->ln2 + (size_t)(L - 1) * btc;
+    for (int k = 0; k < B; k++) {
+        const float *src = da->out + (size_t)k * T * C;
+        float *dst = dlast + m->tok_off[k] * C;
+        for (size_t q = 0; q < (size_t)m->tok_len[k] * C; q++)
+            dst[q] += src[q];
+    }
     for (int l = L - 1; l >= 0; l--) {
         const float *x = l == 0 ? a->emb_out : a->ln2 + (size_t)(l - 1) * btc;
         float *dx = l == 0 ? da->emb_out : da->ln2 + (size_t)(l - 1) * btc;
@@ -1077,14 +1105,16 @@ static void layers_backward(struct model *m)
         layernorm_backward(da->res2 + o, g->ln2w + l * C, g->ln2b + l * C, da->ln2 + o,
                            a->res2 + o, p->ln2w + l * C, a->ln2_mean + (size_t)l * BT,
                            a->ln2_rstd + (size_t)l * BT, BT, C);
-        for (int bt = 0; bt < BT; bt++) {
-            float s = dp[T + bt % T];
-            for (int q = 0; q < C; q++) {
-                float d = da->res2[o + (size_t)bt * C + q];
-                da->ln1[o + (size_t)bt * C + q] += d;
-                da->fcproj[o + (size_t)bt * C + q] += s * d;
+        for (int k = 0; k < B; k++)
+            for (int t = 0; t < m->tok_len[k]; t++) {
+                size_t bt = m->tok_off[k] + t;
+                float s = dp[T + t];
+                for (int q = 0; q < C; q++) {
+                    float d = da->res2[o + bt * C + q];
+                    da->ln1[o + bt * C + q] += d;
+                    da->fcproj[o + bt * C + q] += s * d;
+                }
             }
-        }
         /* FFN */
         matmul_backward(da->fchg + of, g->fc2w + (size_t)l * C * F, g->fc2b + l * C,
                         da->fcproj + o, a->fchg + of, p->fc2w + (size_t)l * C * F, BT, F, C);
@@ -1100,20 +1130,22 @@ static void layers_backward(struct model *m)
         layernorm_backward(da->res1 + o, g->ln1w + l * C, g->ln1b + l * C, da->ln1 + o,
                            a->res1 + o, p->ln1w + l * C, a->ln1_mean + (size_t)l * BT,
                            a->ln1_rstd + (size_t)l * BT, BT, C);
-        for (int bt = 0; bt < BT; bt++) {
-            float s = dp[bt % T];
-            for (int q = 0; q < C; q++) {
-                float d = da->res1[o + (size_t)bt * C + q];
-                dx[(size_t)bt * C + q] += d;
-                da->attproj[o + (size_t)bt * C + q] += s * d;
+        for (int k = 0; k < B; k++)
+            for (int t = 0; t < m->tok_len[k]; t++) {
+                size_t bt = m->tok_off[k] + t;
+                float s = dp[t];
+                for (int q = 0; q < C; q++) {
+                    float d = da->res1[o + bt * C + q];
+                    dx[bt * C + q] += d;
+                    da->attproj[o + bt * C + q] += s * d;
+                }
             }
-        }
         /* attention */
         matmul_backward(da->atty + o, g->attprojw + (size_t)l * C * C, g->attprojb + l * C,
                         da->attproj + o, a->atty + o, p->attprojw + (size_t)l * C * C, BT, C, C);
         attention_backward(da->qkv + 3 * o, da->bias, da->att + (size_t)l * bhtt, da->atty + o,
                            a->qkv + 3 * o, a->att + (size_t)l * bhtt, a->attd + (size_t)l * bhtt,
-                           B, T, C, H, m->train ? c->attn_dropout : 0.0f);
+                           m->tok_len, B, T, C, H, m->train ? c->attn_dropout : 0.0f);
         matmul_backward(dx, g->qkvw + (size_t)l * 3 * C * C, g->qkvb + (size_t)l * 3 * C,
                         da->qkv + 3 * o, x, p->qkvw + (size_t)l * 3 * C * C, BT, C, 3 * C);
     }
@@ -1126,14 +1158,14 @@ static void embed_backward(struct model *m)
     const struct model_params *p = &m->params;
     struct model_params *g = &m->grads;
     struct model_acts *a = &m->acts, *da = &m->dacts;
-    int B = m->B, N = m->N, T = m->T, C = c->d_model;
+    int B = m->B, N = m->N, C = c->d_model;
     layernorm_backward(da->emb_x, g->emb_lnw, g->emb_lnb, da->emb_out, a->emb_x, p->emb_lnw,
-                       a->emb_mean, a->emb_rstd, B * T, C);
+                       a->emb_mean, a->emb_rstd, m->M, C);
     for (int k = 0; k < B; k++) {
-        const float *dx = da->emb_x + (size_t)k * T * C;
+        const float *dx = da->emb_x + m->tok_off[k] * C;
         for (int q = 0; q < C; q++)
             g->graph_token[q] += dx[q];
-        embedding_backward(g->atom_emb, dx + C, b->atom + (size_t)k * N * 9, N, 9, C);
+        embedding_backward(g->atom_emb, dx + C, b->atom + (size_t)k * N * 9, b->n[k], 9, C);
         for (int i = 0; i < b->n[k]; i++) {
             const float *dxi = dx + (size_t)(i + 1) * C;
             if (atom_uses_deg(b, k, i)) {
@@ -1282,7 +1314,7 @@ void model_backward(struct model *m)
 {
     if (!m->have_forward)
         return;
-    zero_dacts(m, 1);
+    zero_dacts(m, 0);
     heads_backward(m);
     layers_backward(m);
     embed_backward(m);
@@ -1293,7 +1325,7 @@ void model_backward(struct model *m)
 
 const float *model_out(const struct model *m)
 {
-    return m->acts.ln2 + (size_t)(m->cfg.n_layer - 1) * m->B * m->T * m->cfg.d_model;
+    return m->acts.out;
 }
 
 void model_graph_emb(const struct model *m, float *out)

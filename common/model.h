@@ -174,7 +174,8 @@ struct model_config {
     X(cent, G3 * B * N * C, "(B, N, C) 3D centrality c_i = W_e gsum_i + b_e (before x0.01)")    \
     X(hat, PT * B * N * C, "(B, N, C) final atom states (tokens 1..N), contiguous")            \
     X(ft_in, FT * B * C, "(B, C) final graph-token states")                                    \
-    X(dn_scr, PT * 3 * N * N, "(3, N, N) scratch: attention x delta_pos per axis")
+    X(dn_scr, PT * 3 * N * N, "(3, N, N) scratch: attention x delta_pos per axis")            \
+    X(out, B * T * C, "(B, T, C) final states, padded layout (model_out); pad rows 0")
 
 enum model_param_id {
 #define X(name, size, shape) MODEL_P_##name,
@@ -236,6 +237,9 @@ struct model {
     float *scratch_f;                /* (2 * max_atoms) */
     size_t *pair_off;                /* (max_batch+1) first compact 3D pair row per molecule */
     size_t n_pairs;                  /* 3D pair rows of the last forward (sum of n^2) */
+    size_t *tok_off;                 /* (max_batch+1) first packed token row per molecule */
+    int *tok_len;                    /* (max_batch) tokens per molecule (n + 1) */
+    int M;                           /* packed real tokens of the last forward (sum n+1) */
 };
 
 /* Fill cfg with a preset: "tiny" (L2 C16 H2 F16 K8, tests), "small" (4/128/8/128, K128),
@@ -257,8 +261,10 @@ void model_free(struct model *m);
 /* Forward on a batch built by batch_build (b must stay valid until model_backward). train = 1:
  * dropout and DropPath active (rng required); 0: deterministic (eval, encode, grad checks).
  * Computes the loss of cfg.task into m->loss (pretraining: weighted sum of 4 parts SPEC 4.5;
- * CLASS: masked BCE-with-logits over non-NaN labels; REG: MSE of logit*std+mean vs label over
- * non-NaN labels; NONE: 0) and stores the gradient seeds for model_backward.
+ * CLASS: BCE-with-logits averaged over the labels that are finite and >= 0 (NaN or -1 =
+ * missing); REG: MSE of logit*std+mean vs the raw label (original units, SPEC 6.1) over
+ * finite labels; NONE: 0), plus the optional probe term, and stores the gradient seeds for
+ * model_backward. Blending is per molecule from the batch (mode, pmask, amask).
  * Returns 0, or -1 with a message (batch too large, 3D mode without 3D module/positions). */
 int model_forward(struct model *m, const struct batch *b, int train, struct rng *rng, char *err,
                   size_t errlen);

@@ -15,9 +15,10 @@ void adamw_defaults(struct adamw *a);
  *   p -= lr*wd*p                       (decoupled weight decay)
  *   m = b1*m + (1-b1)*g ;  v = b2*v + (1-b2)*g^2
  *   p -= lr * (m / (1-b1^t)) / (sqrt(v / (1-b2^t)) + eps)
- * t is the 1-based update count. m and v start at zero. */
-void adamw_step(const struct adamw *a, float *p, const float *g, float *m, float *v, size_t n,
-                double lr, long t);
+ * t is the 1-based update count. m and v start at zero. Returns 0, or -1 when an updated
+ * parameter is not finite (scan_nonfinite finds which). */
+int adamw_step(const struct adamw *a, float *p, const float *g, float *m, float *v, size_t n,
+               double lr, long t);
 
 /* Warmup + cosine schedule (SPEC 5.1), t = 1-based update number:
  *   t <= warmup:  lr = peak * t / warmup

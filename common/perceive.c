@@ -264,7 +264,13 @@ static int reserve(struct perceive *p, size_t n, size_t nb)
         size_t c = p->cap_n ? p->cap_n : 64;
         while (c < n1)
             c *= 2;
-#define RA(x) do { void *q_ = realloc((x), c * sizeof *(x)); if (!q_) return -1; (x) = q_; } while (0)
+#define RA(x)                                                                                   \
+    do {                                                                                        \
+        void *q_ = realloc((x), c * sizeof *(x));                                               \
+        if (!q_)                                                                                \
+            return -1;                                                                          \
+        (x) = q_;                                                                               \
+    } while (0)
         RA(p->hs); RA(p->implh); RA(p->deg); RA(p->tdeg); RA(p->ring); RA(p->arom); RA(p->hyb);
         RA(p->rad); RA(p->amin); RA(p->val); RA(p->adj_off); RA(p->chg);
         RA(s->inarom); RA(s->nhx); RA(s->edon); RA(s->acand); RA(s->aseen); RA(s->dcand);
@@ -1441,10 +1447,13 @@ static void hybridization(const struct mol *m, struct perceive *p)
         case 6: h = HYB_SP3D2; break;
         default: h = HYB_UNSPECIFIED; break;
         }
-        /* SDMolSupplier on 3D input tags tetracoordinate atoms with a chiral volume
-         * (assignChiralTypesFrom3D) and such atoms come out SP3, not SP3D */
-        if (h == HYB_SP3D && p->tdeg[a] == 4 && p->deg[a] >= 3 && m->is3d && m->pos &&
-            chiral_volume_nonzero(m, p, a))
+        /* an atom of total degree 4 carrying a tetrahedral chiral tag when hybridization is
+         * set comes out SP3 (hypervalent S/Se, I, Xe, metals): the SMILES tag, or the tag
+         * SDMolSupplier sets on 3D input from a non-zero chiral volume (assignChiralTypesFrom3D,
+         * before sanitisation; removed again later for non-stereocentres) */
+        if (h != HYB_SP3 && p->tdeg[a] == 4 &&
+            ((m->chir && (m->chir[a] == 1 || m->chir[a] == 2)) ||
+             (m->is3d && m->pos && p->deg[a] >= 3 && chiral_volume_nonzero(m, p, a))))
             h = HYB_SP3;
         p->hyb[a] = (uint8_t)h;
     }

@@ -54,7 +54,8 @@ static void push_off(struct smi_iter *it)
     it->off[it->ncell++] = it->cells.len;
 }
 
-/* Skip blank lines (and '#' comments in the whitespace layout). */
+/* Skip blank lines, '#' comment lines in the whitespace layout, and a leading block of '#'
+ * comment lines before the first row of a delimited file (e.g. RDKit's NCI TPSA CSV). */
 static void skip_blank(struct smi_iter *it)
 {
     const char *s = it->buf;
@@ -63,7 +64,7 @@ static void skip_blank(struct smi_iter *it)
         size_t i = it->pos;
         while (i < n && is_sp(s[i]))
             i++;
-        int comment = it->ws && i < n && s[i] == '#';
+        int comment = i < n && s[i] == '#' && (it->ws || (it->ncols == 0 && i == it->pos));
         if (i < n && s[i] != '\n' && !comment)
             return;
         while (i < n && s[i] != '\n')
@@ -272,13 +273,14 @@ int smi_iter_init(struct smi_iter *it, const char *buf, size_t len, const struct
         it->ws = it->delim == 0;
     }
     /* first row */
-    size_t pos0 = it->pos;
-    uint32_t line00 = it->line;
     int r = read_row(it, err, errlen);
     if (r < 0)
         return -1;
     if (r == 0) /* empty input: no records */
         return 0;
+    /* where the first row starts (after leading blank and comment lines) */
+    size_t pos0 = it->span_start;
+    uint32_t line00 = it->line0;
     int nc = it->ws ? 1 : it->ncell;
     int header = o->header;
     int best = -1, bestrank = 99;

@@ -7,6 +7,7 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,11 +125,12 @@ struct sp {
     uint32_t *stack; /* branch points */
     int *stack_col;
     uint32_t depth;
-    int small_open[100]; /* 1 when ring number i is open */
-    struct ring_open small[100];
-    struct ring_open big[BIG_RINGS_MAX];
     int nbig;
     int any_chiral;
+    int small_open[100]; /* 1 when ring number i is open */
+    /* not zeroed at start: entries are written before they are read */
+    struct ring_open small[100];
+    struct ring_open big[BIG_RINGS_MAX];
 };
 
 static int fail(struct sp *p, size_t i, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -794,14 +796,14 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
     mol_init(m);
     if (err && errlen)
         err[0] = 0;
-    struct sp *p = ecalloc(1, sizeof *p);
+    struct sp sp_, *p = &sp_; /* ~8 KiB; only the part before the ring tables is zeroed */
+    memset(p, 0, offsetof(struct sp, small));
     p->s = s;
     p->len = len;
     p->err = err;
     p->errlen = errlen;
     if (len == 0) {
         fail(p, 0, "empty SMILES");
-        free(p);
         return -1;
     }
     size_t ca = len < MOL_MAX_ATOMS_HARD ? len : MOL_MAX_ATOMS_HARD;
@@ -858,7 +860,6 @@ int smiles_parse(struct mol *m, const char *s, size_t len, char *err, size_t err
         m->smiles = estrndup(s, len);
     }
     free(blk);
-    free(p);
     if (ret)
         mol_free(m);
     return ret;

@@ -524,8 +524,10 @@ static int ring_stereo_cand(struct st *s, uint32_t a)
         return s->cand[a] == 2;
     int res = 0;
     if (atom_in_ring(s, a)) {
-        /* N only in a 3-ring or as a bridgehead (2022.09 applies this whatever the H count) */
-        if (s->m->z[a] == 7 && !atom_in_ring_size(s, a, 3) && !atom_is_bridgehead(s, a))
+        /* three-coordinate N (explicit neighbours, whatever its H count: [NH+] too) only in a
+         * 3-ring or as a bridgehead; quaternary N is a candidate (as RDKit 2022.09) */
+        if (s->m->z[a] == 7 && st_deg(s, a) == 3 && !atom_in_ring_size(s, a, 3) &&
+            !atom_is_bridgehead(s, a))
             return 0; /* not cached, as RDKit */
         uint32_t nonring[64], nn = 0, nring = 0, rk[64], nrk = 0;
         for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {

@@ -2,6 +2,10 @@
 """features-vs-rdkit.py: compare relation-build's OGB features and shortest paths with RDKit.
 
 Usage: features-vs-rdkit.py BUILD_BIN_DIR DATA_DIR [--limit N] [--paths N] [--top K]
+                            [--corpus3d K]
+--limit N: first N molecules of each set; --paths N: check hop paths on the first N molecules of
+each set (default 300); --top K: disagreement patterns shown; --corpus3d K: also the first K
+shards of corpus3d (5,000 molecules each; needs the zstd command).
 
 For every data set (MoleculeNet CSVs read as SMILES; PCQM4Mv2 and sdf-3d read as SDF) this runs
   conformer-ingest -k FILE | relation-build -k
@@ -57,7 +61,9 @@ def safe_index(lst, e):
 def atom_to_feature_vector(atom):
     return [
         safe_index(ALLOWABLE["possible_atomic_num_list"], atom.GetAtomicNum()),
-        ALLOWABLE["possible_chirality_list"].index(str(atom.GetChiralTag())),
+        # OGB calls .index() here, which raises on RDKit 2022.09's newer tags
+        # (CHI_TRIGONALBIPYRAMIDAL, ...); SPEC 1.2 maps them to misc
+        safe_index(ALLOWABLE["possible_chirality_list"], str(atom.GetChiralTag())),
         safe_index(ALLOWABLE["possible_degree_list"], atom.GetTotalDegree()),
         safe_index(ALLOWABLE["possible_formal_charge_list"], atom.GetFormalCharge()),
         safe_index(ALLOWABLE["possible_numH_list"], atom.GetTotalNumHs()),
@@ -331,7 +337,7 @@ def main():
         print(__doc__)
         sys.exit(2)
     bindir, data = args[0], args[1]
-    limit, path_limit, top = 0, 300, 25
+    limit, path_limit, top, corpus = 0, 300, 25, 0
     i = 2
     while i < len(args):
         if args[i] == "--limit":
@@ -340,6 +346,8 @@ def main():
             path_limit = int(args[i + 1]); i += 2
         elif args[i] == "--top":
             top = int(args[i + 1]); i += 2
+        elif args[i] == "--corpus3d":
+            corpus = int(args[i + 1]); i += 2
         else:
             print("bad argument %s" % args[i]); sys.exit(2)
     sets = []
@@ -355,6 +363,18 @@ def main():
         for f in sorted(os.listdir(d3)):
             if f.endswith(".sdf"):
                 sets.append((os.path.join(d3, f), "sdf"))
+    tmpdir = None
+    if corpus:
+        import shutil
+        import tempfile
+        tmpdir = tempfile.mkdtemp(prefix="fvr")
+        c3 = os.path.join(data, "corpus3d")
+        for f in sorted(os.listdir(c3))[:corpus]:
+            if f.endswith(".sdf.zst") and shutil.which("zstd"):
+                out = os.path.join(tmpdir, f[:-4])
+                subprocess.run(["zstd", "-q", "-d", "-f", "-o", out, os.path.join(c3, f)],
+                               check=True)
+                sets.append((out, "sdf"))
     tot = Stats()
     print("%-26s %7s %8s %8s %8s %8s %6s %6s" % ("set", "mols", "atoms%", "bonds%", "spd%",
                                                   "paths%", "rejBoth", "rejDiff"))
@@ -400,6 +420,9 @@ def main():
         print("rejection disagreements (first %d):" % len(tot.rex))
         for r in tot.rex:
             print("  " + r[:140])
+    if tmpdir:
+        import shutil
+        shutil.rmtree(tmpdir, ignore_errors=True)
     print("features: atoms %.3f%% bonds %.3f%% spd %.3f%%" % (
         pct(tot.atoms_ok, tot.atoms), pct(tot.bonds_ok, tot.bonds), pct(tot.pairs_ok, tot.pairs)))
 

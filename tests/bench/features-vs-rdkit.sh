@@ -5,7 +5,7 @@
 # (Chem.SDMolSupplier), and the multi-hop paths against a transcription of Graphormer's
 # algos.floyd_warshall/gen_edge_input on the first --paths molecules of each set.
 # The reference featurisation is written out in features-vs-rdkit.py.
-#   BUILD=build-x tests/bench/features-vs-rdkit.sh [--limit N] [--paths N] [--top K]
+#   BUILD=build-x tests/bench/features-vs-rdkit.sh [--limit N] [--paths N] [--top K] [--corpus3d K]
 # Last line: "features: atoms <p>% bonds <q>% spd <r>%" (an atom counts only if all 9 features
 # match, a bond only if all 3 do).
 set -euo pipefail

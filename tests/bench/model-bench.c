@@ -1,7 +1,9 @@
 /* model-bench.c: time model_forward + model_backward (one training step without the optimizer)
  * on random PCQM-sized molecules, and report the GEMM GFLOP/s reached next to a plain
  * cblas_sgemm of the model's dominant shape (BT x C x C). Built and run by model-bench.sh.
- *   model-bench CONFIG BATCH ATOMS STEPS [train=1] [mode=0 blend|1 2D|2 3D] */
+ *   model-bench CONFIG BATCH ATOMS STEPS [train=1] [mode=0 blend|1 2D|2 3D] [RECORDS]
+ * With RECORDS (a moleblend stream after relation-build + blend-mask), the batch is its first
+ * BATCH molecules (ATOMS = the model's max atoms) instead of random ones. */
 #include "../unit/model-fixtures.h"
 #include "util.h"
 
@@ -41,9 +43,29 @@ int main(int argc, char **argv)
     rng_init(&r, 2);
     struct mol *ms = ecalloc((size_t)B, sizeof *ms);
     const struct mol **mp = ecalloc((size_t)B, sizeof *mp);
-    for (int k = 0; k < B; k++)
-        fx_mol(&ms[k], k == 0 ? n : n - (int)rng_below(&r, (uint32_t)(n / 3)), mode, 0, &r),
+    if (argc > 7) {
+        struct rec_reader rd;
+        msgpack_object *o;
+        if (rec_reader_open(&rd, argv[7], 1 << 28) < 0)
+            return 3;
+        rd.want_schema = MOL_SCHEMA;
+        int k = 0;
+        while (k < B && rec_read_next(&rd, &o) == 1) {
+            const char *e;
+            mol_init(&ms[k]);
+            if (mol_unpack(&ms[k], o, 0, &e) < 0)
+                enprintf(1, "record %d: %s", k, e);
             mp[k] = &ms[k];
+            k++;
+        }
+        rec_reader_close(&rd);
+        if (k < B)
+            enprintf(1, "only %d records", k);
+    } else {
+        for (int k = 0; k < B; k++)
+            fx_mol(&ms[k], k == 0 ? n : n - (int)rng_below(&r, (uint32_t)(n / 3)), mode, 0, &r),
+                mp[k] = &ms[k];
+    }
     struct batch b;
     batch_init(&b, B, n, c.n_tasks);
     struct batch_opts bo = {1, MODE_2D, NULL};
@@ -67,9 +89,14 @@ int main(int argc, char **argv)
     tf /= steps, tb /= steps, cpu /= steps;
     /* GEMM flops of the encoder (forward): projections + attention */
     double T = n + 1, C = c.d_model, F = c.d_ff, L = c.n_layer, H = c.n_head, K = c.n_rbf;
-    double fl = L * (2 * B * T * C * (4 * C + 2 * F) + 4 * B * T * T * C);
+    /* real tokens and pairs only (the model packs them; PyTorch computes the padding too) */
+    double Mt = 0, T2 = 0, P2 = 0;
+    for (int k = 0; k < B; k++)
+        Mt += b.n[k] + 1, T2 += (double)(b.n[k] + 1) * (b.n[k] + 1), P2 += (double)b.n[k] * b.n[k];
+    double fl = L * (2 * Mt * C * (4 * C + 2 * F) + 4 * T2 * C);
     if (c.has_3d)
-        fl += 2.0 * B * n * n * K * (K + H);
+        fl += 2.0 * P2 * K * (K + H);
+    (void)T;
     /* reference: sgemm (B*T x C) x (C x C) */
     int M = (int)(B * T), Ci = c.d_model;
     float *x = ecalloc((size_t)M * Ci, 4), *w = ecalloc((size_t)Ci * Ci, 4), *y = ecalloc((size_t)M * Ci, 4);

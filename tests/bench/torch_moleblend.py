@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch reference of the MoleBLEND network as moleblend implements it (SPEC.md sections 1-4, 6).
 
 Benchmark anchor and numerical oracle only: never a runtime dependency of the tools.
@@ -7,6 +7,7 @@ builds padded batches exactly as SPEC 1 describes, and runs forward (and backwar
 
   torch_moleblend.py encode --config small --threads 1 --batch 64 records.mpk [--ckpt C --emb-out F]
   torch_moleblend.py train  --config small --threads 1 --batch 64 --steps 20 records.mpk
+  torch_moleblend.py loss   --ckpt C --batch 16 --dropout 0,0,0,0 records.mpk   (eval-mode loss parts)
 """
 import argparse
 import math
@@ -54,8 +55,9 @@ def read_stream(path):
         yield rec
 
 
-def collate(recs, mode=None):
-    """Padded batch tensors per SPEC 1 (N = max atoms in batch)."""
+def collate(recs, mode=None, add_noise=True):
+    """Padded batch tensors per SPEC 1 (N = max atoms in batch). mode forces 0 blend / 1 2D /
+    2 3D; add_noise=False drops the records' coordinate noise (encode: eval, no noise)."""
     B = len(recs)
     N = max(int(r["n"]) for r in recs)
     x = torch.zeros(B, N, 9, dtype=torch.long)
@@ -76,32 +78,32 @@ def collate(recs, mode=None):
     eoff = torch.arange(3) * 512
     for b, r in enumerate(recs):
         n = int(r["n"])
-        af = torch.from_numpy(np.asarray(r["af"], dtype=np.int64).reshape(n, 9))
+        af = torch.from_numpy(np.array(r["af"], dtype=np.int64).reshape(n, 9))
         x[b, :n] = af + 2 + off
-        deg[b, :n] = torch.from_numpy(np.asarray(r["deg"], dtype=np.int64)) + 1
-        spd = torch.from_numpy(np.asarray(r["spd"], dtype=np.int64).reshape(n, n))
+        deg[b, :n] = torch.from_numpy(np.array(r["deg"], dtype=np.int64)) + 1
+        spd = torch.from_numpy(np.array(r["spd"], dtype=np.int64).reshape(n, n))
         spos[b, :n, :n] = spd + 1
         nb = int(r.get("nb", 0))
         if nb:
-            bf = torch.from_numpy(np.asarray(r["bf"], dtype=np.int64).reshape(nb, 3)) + 3 + eoff
+            bf = torch.from_numpy(np.array(r["bf"], dtype=np.int64).reshape(nb, 3)) + 3 + eoff
             bfz = torch.cat([bf, torch.zeros(1, 3, dtype=torch.long)])  # index nb = no bond
-            path = torch.from_numpy(np.asarray(r["path"], dtype=np.int64).reshape(n, n, 5))
+            path = torch.from_numpy(np.array(r["path"], dtype=np.int64).reshape(n, n, 5))
             path = torch.where(path == 0xFFFF, torch.full_like(path, nb), path)
             edge[b, :n, :n] = bfz[path]
-        z = torch.from_numpy(np.asarray(r["z"], dtype=np.int64))
+        z = torch.from_numpy(np.array(r["z"], dtype=np.int64))
         ztype[b, :n, :n, 0] = (z + 2)[:, None].expand(n, n)
         ztype[b, :n, :n, 1] = (z + 514)[None, :].expand(n, n)
         md = mode if mode is not None else int(r.get("mode", 1))
         if "pos" in r and r.get("is3d", True):
-            pos[b, :n] = torch.from_numpy(np.asarray(r["pos"], dtype=np.float32).reshape(n, 3))
+            pos[b, :n] = torch.from_numpy(np.array(r["pos"], dtype=np.float32).reshape(n, 3))
             has3d[b] = True
         elif md != 1:
             md = 1
-        if "noise" in r and md == 0:
-            noise[b, :n] = torch.from_numpy(np.asarray(r["noise"], dtype=np.float32).reshape(n, 3))
+        if add_noise and "noise" in r and md == 0:
+            noise[b, :n] = torch.from_numpy(np.array(r["noise"], dtype=np.float32).reshape(n, 3))
         if md == 0:
-            pm[b, :n, :n] = torch.from_numpy(np.asarray(r["pmask"], dtype=np.int64).reshape(n, n))
-            am[b, :n] = torch.from_numpy(np.asarray(r["amask"], dtype=np.int64))
+            pm[b, :n, :n] = torch.from_numpy(np.array(r["pmask"], dtype=np.int64).reshape(n, n))
+            am[b, :n] = torch.from_numpy(np.array(r["amask"], dtype=np.int64))
             for k in range(3):
                 sel[b, k, :n, :n] = (pm[b, :n, :n] == k).float()
         elif md == 1:
@@ -133,9 +135,10 @@ class TransformN2(nn.Module):
 
 
 class Layer(nn.Module):
-    def __init__(self, C, H, F, droppath):
+    def __init__(self, C, H, F, droppath, attn_dropout=0.1, act_dropout=0.1):
         super().__init__()
         self.H = H
+        self.attn_dropout, self.act_dropout = attn_dropout, act_dropout
         self.q = nn.Linear(C, C)
         self.k = nn.Linear(C, C)
         self.v = nn.Linear(C, C)
@@ -160,17 +163,22 @@ class Layer(nn.Module):
         k = self.k(x).view(B, T, H, dh).transpose(1, 2)
         v = self.v(x).view(B, T, H, dh).transpose(1, 2)
         a = torch.softmax(q @ k.transpose(-1, -2) + bias, dim=-1)
-        a = Fn.dropout(a, 0.1, self.training)
+        a = Fn.dropout(a, self.attn_dropout, self.training)
         o = self.o((a @ v).transpose(1, 2).reshape(B, T, C))
         x = self.ln1(x + self.dp(o))
-        f = self.fc2(Fn.dropout(Fn.gelu(self.fc1(x)), 0.1, self.training))
+        f = self.fc2(Fn.dropout(Fn.gelu(self.fc1(x)), self.act_dropout, self.training))
         return self.ln2(x + self.dp(f))
 
 
 class MoleBlend(nn.Module):
-    def __init__(self, config="small", has3d=True, pretrain=True, ntasks=0, droppath=0.1):
+    def __init__(self, config="small", has3d=True, pretrain=True, ntasks=0, droppath=0.1,
+                 dims=None, regression=False, attn_dropout=0.1, act_dropout=0.1,
+                 head_dropout=0.1):
+        """config: preset name, or dims = (L, C, H, F, K) (e.g. from a checkpoint)."""
         super().__init__()
-        L, C, H, F, K = PRESETS[config]
+        L, C, H, F, K = dims if dims is not None else PRESETS[config]
+        self.head_dropout = head_dropout
+        self.regression = regression
         self.L, self.C, self.H, self.K = L, C, H, K
         self.atom_encoder = nn.Embedding(512 * 9 + 1, C, padding_idx=0)
         self.in_degree = nn.Embedding(512, C, padding_idx=0)
@@ -182,7 +190,8 @@ class MoleBlend(nn.Module):
         self.edge_dis = nn.Embedding(128 * H * H, 1)
         self.emb_ln = nn.LayerNorm(C)
         self.layers = nn.ModuleList(
-            [Layer(C, H, F, dp) for dp in torch.linspace(0, droppath, L).tolist()])
+            [Layer(C, H, F, dp, attn_dropout, act_dropout)
+             for dp in torch.linspace(0, droppath, L).tolist()])
         self.has3d = has3d
         if has3d:
             self.g_means = nn.Embedding(1, K)
@@ -206,6 +215,8 @@ class MoleBlend(nn.Module):
         if ntasks:
             self.head1 = nn.Linear(C, C)
             self.head2 = nn.Linear(C, ntasks)
+            self.register_buffer("y_mean", torch.zeros(ntasks))
+            self.register_buffer("y_std", torch.ones(ntasks))
         self.apply(self._init)
 
     @staticmethod
@@ -270,7 +281,9 @@ class MoleBlend(nn.Module):
             x = layer(x, full)
         out = dict(emb=x[:, 0], atoms=x[:, 1:], bias=full[:, :, 1:, 1:], delta_pos=delta_pos, pad=pad)
         if self.ntasks:
-            out["pred"] = self.head2(Fn.gelu(self.head1(x[:, 0])))
+            out["logit"] = self.head2(Fn.gelu(self.head1(x[:, 0])))
+            out["pred"] = (out["logit"] * self.y_std + self.y_mean if self.regression
+                           else out["logit"])
         return out
 
     def pretrain_loss(self, bt, out, w=(6.0, 0.1, 0.1, 0.5)):
@@ -313,7 +326,7 @@ class MoleBlend(nn.Module):
             v = self.dv(hA).view(B, N, H, dh).transpose(1, 2)  # (B,H,N,dh)
             a = torch.softmax(q @ k.transpose(-1, -2) + out["bias"], dim=-1)
             a = torch.nan_to_num(a)  # rows of pad atoms
-            a = Fn.dropout(a, 0.1, self.training)
+            a = Fn.dropout(a, self.head_dropout, self.training)
             dp = out["delta_pos"]  # (B,N,N,3)
             F3 = []
             for ax in range(3):
@@ -327,45 +340,135 @@ class MoleBlend(nn.Module):
         return loss, parts
 
 
+def rel_diff(c, t):
+    """max |c - t| / max |t| (max-norm relative difference of one molecule's vector/matrix)"""
+    return float(np.abs(c - t).max() / max(np.abs(t).max(), 1e-30))
+
+
+def check_encode(model, recs, args):
+    """Compare C `encode` output records (emb, aemb) with this model's eval forward. Prints
+    per-mode max relative difference; returns 1 if any exceeds args.tol."""
+    model.eval()
+    recs = [r for r in recs if "emb" in r]
+    if not recs:
+        print("check-encode: no records with 'emb'", file=sys.stderr)
+        return 1
+    worst = {}
+    with torch.no_grad():
+        for i in range(0, len(recs), args.batch):
+            chunk = recs[i:i + args.batch]
+            bt = collate(chunk, args.mode, add_noise=False)
+            out = model(bt)
+            for b, r in enumerate(chunk):
+                md = bt["modes"][b]
+                ce = np.asarray(r["emb"], dtype=np.float32)
+                d = rel_diff(ce, out["emb"][b].numpy())
+                if "aemb" in r:
+                    n = int(r["n"])
+                    ca = np.asarray(r["aemb"], dtype=np.float32).reshape(n, -1)
+                    d = max(d, rel_diff(ca, out["atoms"][b, :n].numpy()))
+                w = worst.setdefault(md, [0.0, 0])
+                w[0] = max(w[0], d)
+                w[1] += 1
+    names = {0: "blend", 1: "2d", 2: "3d"}
+    bad = 0
+    for md, (d, n) in sorted(worst.items()):
+        ok = d <= args.tol
+        bad += not ok
+        print(f"encode {names[md]:5s} {n:4d} mols: max rel diff {d:.2e} {'ok' if ok else 'MISMATCH'}")
+    return 1 if bad else 0
+
+
+def dump_floats(path, arr):
+    np.ascontiguousarray(arr, dtype=np.float32).tofile(path)
+
+
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("cmd", choices=["encode", "train"])
+    ap = argparse.ArgumentParser(description="PyTorch MoleBLEND reference (oracle, benchmark)")
+    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode"],
+                    help="encode: eval forward, graph-token embeddings; train: timed AdamW steps "
+                         "(pretraining); loss: eval-mode pretraining loss of the first batch; "
+                         "check-encode: compare the emb (and aemb) keys of a C `encode` output "
+                         "stream with this model (needs --ckpt); exit 1 above --tol")
     ap.add_argument("input")
-    ap.add_argument("--config", default="small")
+    ap.add_argument("--config", default="small", help="preset (ignored with --ckpt)")
+    ap.add_argument("--ckpt", default=None, help="moleblend checkpoint: sizes and weights")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--steps", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0, help="use only the first N records")
     ap.add_argument("--mode", type=int, default=None, help="force mode 0 blend, 1 2D, 2 3D")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--emb-out", default=None, help="write embeddings (float32 raw) here")
+    ap.add_argument("--lr", type=float, default=1e-4)
+    ap.add_argument("--dropout", default=None,
+                    help="attention,activation,droppath,head dropout (train; default 0.1 each)")
+    ap.add_argument("--emb-out", default=None, help="encode: write embeddings (B, C) float32 raw")
+    ap.add_argument("--atoms-out", default=None, help="encode: write atom states, n_i x C per "
+                                                     "molecule concatenated, float32 raw")
     ap.add_argument("--state-dict", default=None, help="load weights from this torch file")
+    ap.add_argument("--tol", type=float, default=1e-4, help="check-encode: max relative diff")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     recs = list(read_stream(args.input))
-    pretrain = args.cmd == "train"
-    model = MoleBlend(args.config, has3d=True, pretrain=pretrain)
+    if args.limit:
+        recs = recs[:args.limit]
+    pretrain = args.cmd != "encode"
+    drop = [0.1] * 4 if args.dropout is None else [float(v) for v in args.dropout.split(",")]
+    if args.ckpt:
+        import ckpt2torch
+        header, model = ckpt2torch.model_from_ckpt(args.ckpt, pretrain=pretrain)
+    else:
+        model = MoleBlend(args.config, has3d=True, pretrain=pretrain)
+    for i, layer in enumerate(model.layers):
+        layer.attn_dropout, layer.act_dropout = drop[0], drop[1]
+        layer.droppath = drop[2] * i / max(1, len(model.layers) - 1)
+    model.head_dropout = drop[3]
     if args.state_dict:
         model.load_state_dict(torch.load(args.state_dict), strict=False)
-    batches = [collate(recs[i:i + args.batch], args.mode) for i in range(0, len(recs), args.batch)]
+    if args.cmd == "check-encode":
+        return check_encode(model, recs, args)
     if args.cmd == "encode":
         model.eval()
-        embs = []
+        embs, atoms = [], []
         t0 = time.perf_counter()
         with torch.no_grad():
-            for bt in batches:
-                embs.append(model(bt)["emb"])
+            for i in range(0, len(recs), args.batch):
+                bt = collate(recs[i:i + args.batch], args.mode, add_noise=False)
+                out = model(bt)
+                embs.append(out["emb"])
+                if args.atoms_out:
+                    for b, r in enumerate(recs[i:i + args.batch]):
+                        atoms.append(out["atoms"][b, :int(r["n"])])
         el = time.perf_counter() - t0
         if args.emb_out:
-            torch.cat(embs).numpy().astype(np.float32).tofile(args.emb_out)
+            dump_floats(args.emb_out, torch.cat(embs).numpy())
+        if args.atoms_out:
+            dump_floats(args.atoms_out, torch.cat(atoms).numpy())
         print(f"torch encode: {len(recs)} mols {el:.3f} s {len(recs) / el:.1f} mol/s")
+    elif args.cmd == "loss":
+        model.eval()
+        bt = collate(recs[:args.batch], args.mode)
+        out = model(bt)
+        loss, parts = model.pretrain_loss(bt, out)
+        loss.backward()
+        gn = math.sqrt(sum(float((p.grad.double() ** 2).sum())
+                           for p in model.parameters() if p.grad is not None))
+        print("loss\t%.9g\tdenoise\t%.9g\tspd\t%.9g\tedge\t%.9g\t3d\t%.9g\tgrad_norm\t%.9g"
+              % ((float(loss),) + tuple(float(p) for p in parts) + (gn,)))
     else:
         model.train()
-        opt = torch.optim.AdamW(model.parameters(), lr=1e-4, betas=(0.9, 0.999), eps=1e-8,
+        opt = torch.optim.AdamW(model.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8,
                                 weight_decay=0.0)
+        # batches are collated before the clock starts (the C side's timing includes reading
+        # and batch building: conservative for C)
+        batches = [collate(recs[i:i + args.batch], args.mode)
+                   for i in range(0, len(recs) - args.batch + 1, args.batch)]
+        if not batches:
+            batches = [collate(recs, args.mode)]
         nmol = 0
-        t0 = None
+        t0 = time.perf_counter()
         for step in range(args.steps + args.warmup):
             if step == args.warmup:
                 t0 = time.perf_counter()
@@ -383,4 +486,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

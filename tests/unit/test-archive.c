@@ -200,6 +200,29 @@ static void test_archives(void)
     }
 }
 
+static void test_nested(void)
+{
+    char names[2048], data[4096];
+    int sk, fa;
+    if (!have("tar") || !have("gzip") || !have("zstd")) {
+        printf("# no tar/gzip/zstd: skipped\n");
+        return;
+    }
+    /* a tar of compressed files: members are decompressed (names keep their suffix); a corrupt
+     * compressed member is a skipped member, not the end of the archive */
+    CHECK(sh("mkdir -p n && gzip -c a.txt > n/a.sdf.gz && zstd -q -c a.txt > n/b.sdf.zst && "
+             "seq 1 100000 | gzip -c | head -c 300 > n/c.sdf.gz && "
+             "tar cf n.tar n/a.sdf.gz n/c.sdf.gz n/b.sdf.zst") == 0);
+    CHECK_EQ_INT(read_all(fix("n.tar"), 0, names, data, &sk, &fa), 2);
+    CHECK_EQ_INT(sk, 1);
+    CHECK_EQ_INT(fa, 0);
+    CHECK_MSG(!strcmp(data, "first file\nline 2\n|first file\nline 2\n|"), "data '%s'", data);
+    CHECK(strstr(names, "n.tar:n/a.sdf.gz|") && strstr(names, "n.tar:n/b.sdf.zst|"));
+    /* the limit applies to the decompressed size */
+    CHECK_EQ_INT(read_all(fix("n.tar"), 10, names, data, &sk, &fa), 0);
+    CHECK_EQ_INT(sk, 3);
+}
+
 static void test_limit_raw(void)
 {
     char names[2048], data[4096];
@@ -318,6 +341,7 @@ int main(void)
     RUN(test_plain);
     RUN(test_compressed);
     RUN(test_archives);
+    RUN(test_nested);
     RUN(test_limit_raw);
     RUN(test_detect);
     RUN(test_mpk_in);

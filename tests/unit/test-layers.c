@@ -61,8 +61,8 @@ static void attention_case(float p)
     float *o2 = zeros(no), *a2 = zeros(na), *ad2 = zeros(na);
     struct rng r1, r2;
     rng_init(&r1, 5), rng_init(&r2, 5);
-    attention_forward(o1, a1, ad1, qkv, bias, B, T, C, H, p, &r1);
-    attention_forward_ref(o2, a2, ad2, qkv, bias, B, T, C, H, p, &r2);
+    attention_forward(o1, a1, ad1, qkv, bias, NULL, B, T, C, H, p, &r1);
+    attention_forward_ref(o2, a2, ad2, qkv, bias, NULL, B, T, C, H, p, &r2);
     CHECK_TENSOR(o1, o2, no, 1e-5, 1e-4, "attention out");
     CHECK_TENSOR(a1, a2, na, 1e-6, 1e-4, "attention probs");
     CHECK_TENSOR(ad1, ad2, na, 1e-6, 1e-4, "attention dropped probs");
@@ -75,11 +75,11 @@ static void attention_case(float p)
     float *dy = rnd(no, 1);
     float *dq1 = zeros(nq), *db1 = zeros(na), *g1 = zeros(na);
     float *dq2 = zeros(nq), *db2 = zeros(na), *g2 = zeros(na);
-    attention_backward(dq1, db1, g1, dy, qkv, a1, ad1, B, T, C, H, p);
-    attention_backward_ref(dq2, db2, g2, dy, qkv, a1, ad1, B, T, C, H, p);
+    attention_backward(dq1, db1, g1, dy, qkv, a1, ad1, NULL, B, T, C, H, p);
+    attention_backward_ref(dq2, db2, g2, dy, qkv, a1, ad1, NULL, B, T, C, H, p);
     CHECK_TENSOR(dq1, dq2, nq, 1e-5, 1e-4, "attention dqkv");
     CHECK_TENSOR(db1, db2, na, 1e-6, 1e-4, "attention dbias");
-    attention_backward(dq1, db1, g1, dy, qkv, a1, ad1, B, T, C, H, p);
+    attention_backward(dq1, db1, g1, dy, qkv, a1, ad1, NULL, B, T, C, H, p);
     for (size_t i = 0; i < nq; i++)
         dq2[i] *= 2;
     CHECK_TENSOR(dq1, dq2, nq, 1e-5, 1e-4, "attention dqkv x2");
@@ -95,7 +95,7 @@ static void attention_case(float p)
             double l[2];
             for (int s = 0; s < 2; s++) {
                 x[i] = old + (s ? -1e-2f : 1e-2f);
-                attention_forward_ref(o2, a2, ad2, qkv, bias, B, T, C, H, 0, NULL);
+                attention_forward_ref(o2, a2, ad2, qkv, bias, NULL, B, T, C, H, 0, NULL);
                 l[s] = 0;
                 for (size_t q = 0; q < no; q++)
                     l[s] += (double)o2[q] * dy[q];

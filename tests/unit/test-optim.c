@@ -3,6 +3,7 @@
 #include "optim.h"
 
 #include <math.h>
+#include <string.h>
 
 /* One and two AdamW steps, lr 0.1, wd 0.01, beta (0.9, 0.999), eps 1e-8. By hand:
  *  p=1, g=0.5:   decay 1-0.1*0.01 -> 0.999; m=0.05, v=0.00025; mhat=0.5, vhat=0.25 (sqrt 0.5);
@@ -48,6 +49,41 @@ static void test_adamw_zero_lr(void)
     CHECK(p[0] == 0.25f && p[1] == -7.0f);
     CHECK_CLOSE(m[0], 0.2, 1e-7);
     CHECK_CLOSE(v[1], 0.001, 1e-9);
+}
+
+/* adamw_step reports a parameter that overflows (the train-step NaN guard) */
+static void test_adamw_overflow(void)
+{
+    struct adamw a;
+    adamw_defaults(&a);
+    float p[3] = {1.0f, 2.0f, 3.0f}, g[3] = {1.0f, 1.0f, 1.0f}, m[3] = {0}, v[3] = {0};
+    CHECK_EQ_INT(adamw_step(&a, p, g, m, v, 3, 1e-3, 1), 0);
+    CHECK_EQ_INT(adamw_step(&a, p, g, m, v, 3, 1e39, 2), -1); /* lr*update overflows float */
+    CHECK(scan_nonfinite(p, 3) == 0);
+    float q[2] = {1.0f, NAN}, h[2] = {0.5f, 0.5f}, mq[2] = {0}, vq[2] = {0};
+    CHECK_EQ_INT(adamw_step(&a, q, h, mq, vq, 2, 1e-3, 1), -1);
+}
+
+/* the vector path (4 lanes) and the scalar tail give the same bits: one call on 11 values vs
+ * 11 calls on one value each (scalar only) */
+static void test_adamw_lanes(void)
+{
+    struct adamw a;
+    adamw_defaults(&a);
+    a.weight_decay = 0.05;
+    float p1[11], p2[11], g[11], m1[11] = {0}, v1[11] = {0}, m2[11] = {0}, v2[11] = {0};
+    for (int i = 0; i < 11; i++) {
+        p1[i] = p2[i] = 0.37f * (float)(i - 5);
+        g[i] = (float)((i * 7919) % 13 - 6) * 0.013f;
+    }
+    for (long t = 1; t <= 3; t++) {
+        adamw_step(&a, p1, g, m1, v1, 11, 3e-3, t);
+        for (int i = 0; i < 11; i++)
+            adamw_step(&a, p2 + i, g + i, m2 + i, v2 + i, 1, 3e-3, t);
+    }
+    CHECK(memcmp(p1, p2, sizeof p1) == 0);
+    CHECK(memcmp(m1, m2, sizeof m1) == 0);
+    CHECK(memcmp(v1, v2, sizeof v1) == 0);
 }
 
 static void test_schedule(void)
@@ -104,12 +140,18 @@ static void test_nonfinite(void)
     CHECK(!isfinite(grad_norm(x, 4)));
     x[3] = 1e30f; /* finite, but its square overflows float: the norm is in double */
     CHECK(isfinite(grad_norm(x, 4)));
+    /* the partial sums cover every element, including a tail that is not a multiple of 4 */
+    float y[7] = {1, 2, 3, 4, 5, 6, 7};
+    CHECK_CLOSE(grad_norm(y, 7), sqrt(140.0), 1e-12);
+    CHECK_CLOSE(grad_norm(y, 5), sqrt(55.0), 1e-12);
 }
 
 int main(void)
 {
     RUN(test_adamw_hand);
     RUN(test_adamw_zero_lr);
+    RUN(test_adamw_overflow);
+    RUN(test_adamw_lanes);
     RUN(test_schedule);
     RUN(test_clip);
     RUN(test_nonfinite);

@@ -53,3 +53,12 @@ fi
 conformer-ingest --zstd d/mols.sdf > z.mpk 2> /dev/null
 [ "$(head -c 4 z.mpk | od -An -tx1 | tr -d ' ')" = "28b52ffd" ] || fail "--zstd did not compress"
 [ "$(strip z.mpk)" = "$(head -n 4 plain-order.txt)" ] || fail "--zstd records differ"
+# a tar of compressed files (one level of nesting)
+if command -v gzip > /dev/null; then
+    mkdir -p gz && gzip -c d/mols.sdf > gz/m.sdf.gz && gzip -c d/mols.csv > gz/m.csv.gz
+    tar cf gz.tar gz
+    conformer-ingest gz.tar > g.mpk 2> err.txt
+    grep_q 'read 7, written 7, rejected 0' err.txt
+    mpk2json g.mpk > j.txt
+    grep_q '"src":"gz.tar:gz/m.csv.gz","rec":2,' j.txt
+fi

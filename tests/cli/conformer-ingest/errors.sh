@@ -56,3 +56,9 @@ expect_code 2 conformer-ingest --max-atoms 0 "$g/mols.sdf" > out.mpk 2> err.txt
 expect_code 2 conformer-ingest --bogus > out.mpk 2> err.txt
 conformer-ingest --help > help.txt
 grep_q 'Exit status' help.txt
+# --check-valence: RDKit's explicit-valence rejection at ingest time (off by default)
+printf 'CC(C)(C)(C)C penta\nCCO ok\n' > v.smi
+expect_code 0 conformer-ingest -q v.smi > out.mpk
+expect_code 1 conformer-ingest -k --check-valence v.smi > out.mpk 2> err.txt
+grep_q 'v.smi: record 0 (line 1): atom 2 (C): explicit valence 5 > permitted 4' err.txt
+grep_q 'read 2, written 1, rejected 1' err.txt

@@ -50,3 +50,8 @@ printf 'SMILES;v\nCCO;1,5\n' > semi.txt
 conformer-ingest -q --delim ';' semi.txt > o.mpk
 mpk2json --no-header o.mpk > o.jsonl
 grep_q '"smiles":"CCO",.*"labels":{"v":"1,5"}' o.jsonl
+# the JSON Lines view works with jq (when installed)
+if command -v jq > /dev/null; then
+    mpk2json --no-header mols.sdf.mpk | jq -r .id > ids.txt
+    [ "$(tr '\n' ' ' < ids.txt)" = "ethanol benzene acetate dideuterio-chloromethane " ] || fail "jq ids: $(cat ids.txt)"
+fi

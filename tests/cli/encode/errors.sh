@@ -31,3 +31,20 @@ grep_q 'record 5' err.txt
 head -c 3000 c.ckpt >trunc.ckpt
 expect_code 3 encode --ckpt trunc.ckpt tr.mpk >/dev/null 2>err.txt
 grep_q 'truncated' err.txt
+# without --max-atoms the model grows for larger molecules (same output as a large enough limit)
+mkmols -n 8 -s 3 --max-atoms 6 >small.mpk
+train-step --config tiny --batch 4 --steps 1 --max-atoms 8 -q --save s8.ckpt small.mpk
+mkmols -n 5 -s 4 --min-atoms 3 --max-atoms 20 >mixed-size.mpk
+encode --ckpt s8.ckpt mixed-size.mpk >grow.mpk
+encode --ckpt s8.ckpt --max-atoms 32 mixed-size.mpk >fixed.mpk
+[ "$(count_recs grow.mpk)" -eq 5 ] || fail "growth lost records"
+mpk2json <grow.mpk >grow.json; mpk2json <fixed.mpk >fixed.json
+python3 - <<'PY' || fail "grown model gives other embeddings"
+import json
+a = [json.loads(l) for l in open("grow.json")][1:]
+b = [json.loads(l) for l in open("fixed.json")][1:]
+assert len(a) == len(b) == 5
+for x, y in zip(a, b):
+    for u, v in zip(x["emb"], y["emb"]):
+        assert abs(u - v) <= 1e-4 * (1 + abs(v)), (u, v)
+PY
