@@ -153,18 +153,16 @@ int main(int argc, char **argv)
     int nfiles = optind < argc ? argc - optind : 1;
     uint64_t idx = 0, kept = 0;
     for (int f = 0; f < nfiles && ret == EXIT_OK; f++) {
-        struct mpk_in r;
-        char err[256];
-        if (mpk_in_open(&r, files[f], 0, err, sizeof err)) {
-            weprintf("%s: %s", r.name, err);
-            mpk_in_close(&r);
+        struct rec_reader r;
+        if (rec_reader_open(&r, files[f], 0)) {
             ret = EXIT_IO;
             break;
         }
+        r.raw = 1;
         msgpack_object *o;
-        int hdr, st;
-        while (ret == EXIT_OK && (st = mpk_in_next(&r, &o, &hdr, err, sizeof err)) == MPK_OBJ) {
-            if (hdr) {
+        int st;
+        while (ret == EXIT_OK && (st = rec_read_next(&r, &o)) == 1) {
+            if (r.is_header) {
                 for (int s = 0; s < nout; s++)
                     if (rec_write_object(&w[s], o))
                         ret = EXIT_IO;
@@ -177,11 +175,9 @@ int main(int argc, char **argv)
                 ret = EXIT_IO;
             kept++;
         }
-        if (ret == EXIT_OK && (st == MPK_BAD || st == MPK_IOERR)) {
-            weprintf("%s: record %llu: %s", r.name, (unsigned long long)r.index, err);
-            ret = st == MPK_BAD ? EXIT_DATA : EXIT_IO;
-        }
-        mpk_in_close(&r);
+        if (ret == EXIT_OK && st < 0)
+            ret = rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
+        rec_reader_close(&r);
     }
     for (int s = 0; s < nout; s++) {
         char *name = take >= 0 ? NULL : (char *)w[s].name;

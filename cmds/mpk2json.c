@@ -309,17 +309,16 @@ int main(int argc, char **argv)
     int nfiles = optind < argc ? argc - optind : 1;
     uint64_t nrec = 0;
     for (int f = 0; f < nfiles && ret == EXIT_OK; f++) {
-        struct mpk_in r;
-        char err[256];
-        if (mpk_in_open(&r, files[f], 0, err, sizeof err)) {
-            weprintf("%s: %s", r.name, err);
-            mpk_in_close(&r);
+        struct rec_reader r;
+        if (rec_reader_open(&r, files[f], 0)) {
             ret = EXIT_IO;
             break;
         }
+        r.raw = 1;
         msgpack_object *o;
-        int hdr, s;
-        while ((s = mpk_in_next(&r, &o, &hdr, err, sizeof err)) == MPK_OBJ) {
+        int s;
+        while ((s = rec_read_next(&r, &o)) == 1) {
+            int hdr = r.is_header;
             if (hdr && no_header)
                 continue;
             c.out.len = 0;
@@ -332,11 +331,9 @@ int main(int argc, char **argv)
             }
             nrec += !hdr;
         }
-        if (s == MPK_BAD || s == MPK_IOERR) {
-            weprintf("%s: record %llu: %s", r.name, (unsigned long long)r.index, err);
-            ret = s == MPK_BAD ? EXIT_DATA : EXIT_IO;
-        }
-        mpk_in_close(&r);
+        if (s < 0)
+            ret = rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
+        rec_reader_close(&r);
     }
     if (c.nonfinite && verbosity > 0)
         weprintf("warning: %llu NaN/Inf value(s) printed as null", (unsigned long long)c.nonfinite);

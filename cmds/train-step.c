@@ -19,8 +19,11 @@
  * Resume: --resume CKPT restores parameters, AdamW moments, step, RNG and the data position (the
  *   records already consumed are re-read and skipped), so an interrupted run continues with the
  *   same losses bit for bit, given the same input and OPENBLAS_NUM_THREADS.
+ * Signals: SIGINT/SIGTERM end the run after the current update; --save is written (resumable)
+ *   and the exit status is 128 + signal.
  * Exit: 0 ok, 1 bad record, 2 usage, 3 I/O (input, checkpoint, metrics), 4 NaN/Inf in loss,
- *   gradients or parameters (names step and batch; the last saved checkpoint is left intact). */
+ *   gradients or parameters (names step and batch; the last saved checkpoint is left intact),
+ *   130/143 interrupted by SIGINT/SIGTERM. */
 #include "ckpt.h"
 #include "loader.h"
 #include "model.h"
@@ -29,6 +32,7 @@
 
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +40,15 @@
 #define TRAIN_VERSION "0.1"
 
 void openblas_set_num_threads(int num_threads); /* OpenBLAS (cblas.h) */
+
+/* SIGINT/SIGTERM: finish the current update, save --save, exit 128+signal (resumable). The one
+ * global besides argv0/verbosity: a signal handler can only talk through one. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+    stop_signal = sig;
+}
 
 static const char usage_line[] =
     "[-hkqvV] [--pretrain | --finetune --task classification|regression --labels a,b]\n"
@@ -85,6 +98,7 @@ static void usage(void)
         "  --progress            progress on stderr even when it is not a terminal\n"
         "  -k, --keep-going      skip bad records (counted; exit 1 at the end)\n"
         "  -q, -v                less / more on stderr\n"
+        "SIGINT/SIGTERM: stop after the current update, write --save, exit 128+signal.\n"
         "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O, 4 NaN/Inf (step and batch named).\n",
         stdout);
 }
@@ -125,9 +139,9 @@ struct run {
     double t_data, t_fwd, t_bwd, t_opt, t_save, t_eval; /* wall seconds per phase (-v) */
     /* sums over the open logging interval: steps, loss, parts, part counts, grad norm, clip */
     double acc[LOGACC_N];
+    char err[CKPT_ERRLEN]; /* library error messages */
 };
 
-static char errbuf[CKPT_ERRLEN];
 
 static const char *mode_name(int mode)
 {
@@ -287,8 +301,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
         eusage(usage_line, "--init and --resume exclude each other");
     if (o->best && !o->valid)
         eusage(usage_line, "--best needs --valid");
-    if (o->valid && !o->eval_every)
-        o->eval_every = 0; /* evaluate at the end only */
+    /* --valid without --eval-every: evaluated once, at the end */
     if (o->metrics)
         o->metrics_jsonl = mfmt >= 0 ? mfmt
                            : (strlen(o->metrics) > 5 &&
@@ -515,8 +528,8 @@ static int evaluate(struct run *R, struct batch *b, double *loss, double parts[M
         int kb = build_batch(R, b, &vl, mols, src, k, o->objective == OBJ_PRETRAIN);
         if (kb > 0 && check_labels(R, b, &vl, mols, src))
             kb = -1;
-        if (kb > 0 && model_forward(&R->m, b, 0, NULL, errbuf, sizeof errbuf)) {
-            weprintf("%s: %s", o->valid, errbuf);
+        if (kb > 0 && model_forward(&R->m, b, 0, NULL, R->err, sizeof R->err)) {
+            weprintf("%s: %s", o->valid, R->err);
             kb = -1;
         }
         if (kb > 0) {
@@ -579,8 +592,8 @@ static int save_ckpt(struct run *R, const char *path, struct loader *ld, int wit
         ckpt_meta_set_labels(mt, R->nlabels, R->labels, NULL, NULL);
     }
     if (ckpt_save_model(path, mt, &R->m, with_adam ? R->adam_m : NULL,
-                        with_adam ? R->adam_v : NULL, errbuf)) {
-        weprintf("%s", errbuf);
+                        with_adam ? R->adam_v : NULL, R->err)) {
+        weprintf("%s", R->err);
         return -1;
     }
     if (verbosity >= 2)
@@ -695,6 +708,13 @@ int main(int argc, char **argv)
     ckpt_meta_init(&R.meta);
     if (o.threads)
         openblas_set_num_threads(o.threads);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 
     /* ---- model config and run settings: from the resume checkpoint, or options ---- */
     struct model_config cfg;
@@ -702,16 +722,16 @@ int main(int argc, char **argv)
     ckpt_meta_init(&src);
     if (o.resume || o.init) {
         const char *path = o.resume ? o.resume : o.init;
-        if (ckpt_read_meta(path, &src, errbuf)) {
-            weprintf("%s", errbuf);
+        if (ckpt_read_meta(path, &src, R.err)) {
+            weprintf("%s", R.err);
             ret = EXIT_IO;
             goto out;
         }
     }
     if (o.resume) {
         memset(&cfg, 0, sizeof cfg);
-        if (ckpt_meta_get_config(&src, &cfg, errbuf)) {
-            weprintf("%s: %s", o.resume, errbuf);
+        if (ckpt_meta_get_config(&src, &cfg, R.err)) {
+            weprintf("%s: %s", o.resume, R.err);
             ret = EXIT_IO;
             goto out;
         }
@@ -735,8 +755,8 @@ int main(int argc, char **argv)
     } else {
         if (o.init) {
             memset(&cfg, 0, sizeof cfg);
-            if (ckpt_meta_get_config(&src, &cfg, errbuf)) {
-                weprintf("%s: %s", o.init, errbuf);
+            if (ckpt_meta_get_config(&src, &cfg, R.err)) {
+                weprintf("%s: %s", o.init, R.err);
                 ret = EXIT_IO;
                 goto out;
             }
@@ -768,8 +788,8 @@ int main(int argc, char **argv)
         adamw_defaults(&R.aw);
         R.aw.weight_decay = o.weight_decay;
     }
-    if (model_init(&R.m, &cfg, rng_hash("init", 4, o.seed), errbuf, sizeof errbuf)) {
-        weprintf("model: %s", errbuf);
+    if (model_init(&R.m, &cfg, rng_hash("init", 4, o.seed), R.err, sizeof R.err)) {
+        weprintf("model: %s", R.err);
         ret = o.resume || o.init ? EXIT_IO : EXIT_USAGE;
         goto out;
     }
@@ -841,8 +861,8 @@ int main(int argc, char **argv)
         int n = 0, flags = CKPT_LOAD_DROP_EXTRA;
         if (o.objective == OBJ_FINETUNE)
             flags |= CKPT_LOAD_ENCODER_ONLY;
-        if (ckpt_load_model(o.init, &R.m, NULL, NULL, flags, &n, errbuf)) {
-            weprintf("%s", errbuf);
+        if (ckpt_load_model(o.init, &R.m, NULL, NULL, flags, &n, R.err)) {
+            weprintf("%s", R.err);
             ret = EXIT_IO;
             goto out;
         }
@@ -850,8 +870,8 @@ int main(int argc, char **argv)
             weprintf("%s: loaded %d tensors", o.init, n);
     }
     if (o.resume) {
-        if (ckpt_load_model(o.resume, &R.m, R.adam_m, R.adam_v, CKPT_LOAD_STRICT, NULL, errbuf)) {
-            weprintf("%s", errbuf);
+        if (ckpt_load_model(o.resume, &R.m, R.adam_m, R.adam_v, CKPT_LOAD_STRICT, NULL, R.err)) {
+            weprintf("%s", R.err);
             ret = EXIT_IO;
             goto out;
         }
@@ -907,6 +927,8 @@ int main(int argc, char **argv)
     double last_lr = 0;
     R.t0 = R.tlog = util_now();
     for (;;) {
+        if (stop_signal)
+            break;
         if (o.steps && R.step >= o.steps)
             break;
         double tt = util_now();
@@ -934,8 +956,8 @@ int main(int argc, char **argv)
         double tf = util_now();
         R.t_data += tf - tt;
         model_zero_grad(&R.m);
-        if (model_forward(&R.m, &b, 1, &R.rng, errbuf, sizeof errbuf)) {
-            weprintf("step %ld: %s", step, errbuf);
+        if (model_forward(&R.m, &b, 1, &R.rng, R.err, sizeof R.err)) {
+            weprintf("step %ld: %s", step, R.err);
             ret = EXIT_DATA;
             goto out;
         }
@@ -1003,11 +1025,12 @@ int main(int argc, char **argv)
             double rate = (double)R.mols_total / (now - R.t0 + 1e-9);
             double sps = (double)(R.step - step0) / (now - R.t0 + 1e-9);
             long left = (o.steps ? o.steps : R.sched.total) - R.step;
-            fprintf(stderr, "%s: step %ld loss %.4f (%s %.3f %s %.3f %s %.3f %s %.3f %s %.3f) "
-                    "lr %.3g %.1f mol/s", argv0, R.step, (double)loss, part_names[0],
-                    (double)R.m.loss_parts[0], part_names[1], (double)R.m.loss_parts[1],
-                    part_names[2], (double)R.m.loss_parts[2], part_names[3],
-                    (double)R.m.loss_parts[3], part_names[4], (double)R.m.loss_parts[4], lr, rate);
+            fprintf(stderr, "%s: step %ld loss %.4f (", argv0, R.step, (double)loss);
+            for (int i = 0, sep = 0; i < MODEL_NLOSS; i++)
+                if (R.m.loss_count[i])
+                    fprintf(stderr, "%s%s %.3f", sep++ ? " " : "", part_names[i],
+                            (double)R.m.loss_parts[i]);
+            fprintf(stderr, ") lr %.3g %.1f mol/s", lr, rate);
             if (left > 0 && sps > 0)
                 fprintf(stderr, " ETA %.0fs", (double)left / sps);
             fputs(isatty(2) ? "   \r" : "\n", stderr);
@@ -1048,6 +1071,19 @@ int main(int argc, char **argv)
     }
     if (show && isatty(2))
         fputc('\n', stderr);
+    if (stop_signal) {
+        /* interrupted: save exactly the state an uninterrupted run has at this step (the open
+         * logging interval stays in the checkpoint), so --resume continues it bit for bit */
+        if (o.save && save_ckpt(&R, o.save, &ld, 1)) {
+            ret = EXIT_IO;
+            goto out;
+        }
+        weprintf("interrupted by signal %d at step %ld%s%s%s", (int)stop_signal, R.step,
+                 o.save ? "; saved " : "; nothing saved (no --save)", o.save ? o.save : "",
+                 o.save ? ": continue with --resume" : "");
+        ret = 128 + (int)stop_signal;
+        goto out;
+    }
     /* the input is exhausted (not stopped by --steps): log the open interval */
     if (R.acc[ACC_N] > 0 && !(o.steps && R.step >= o.steps) &&
         log_train(&R, &ld, last_lr, util_now())) {

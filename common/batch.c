@@ -53,10 +53,10 @@ void batch_free(struct batch *b)
     memset(b, 0, sizeof *b);
 }
 
-#define FAIL(...)                                                                               \
-    do {                                                                                        \
-        snprintf(err, errlen, __VA_ARGS__);                                                     \
-        return -1;                                                                              \
+#define FAIL(...)                                                                                  \
+    do {                                                                                           \
+        snprintf(err, errlen, __VA_ARGS__);                                                        \
+        return -1;                                                                                 \
     } while (0)
 
 int batch_build(struct batch *b, const struct mol *const *mols, int B,

@@ -1,10 +1,7 @@
 /* ingest.h: input side of conformer-ingest and the stream tools.
  *
- * 1. mpk_in: a raw msgpack stream reader that, unlike rec_reader, also returns header records
- *    and non-map objects (mpk2json, mpk-shard need them to pass headers through). Same input
- *    rules as rec.h: plain msgpack, zstd frames, and concatenations of both.
- * 2. Format detection for molecule files (ingest_detect).
- * 3. The molecule record loop over one in-memory member (struct ingest_src), built on the
+ * 1. Format detection for molecule files (ingest_detect).
+ * 2. The molecule record loop over one in-memory member (struct ingest_src), built on the
  *    SDF/XYZ/SMILES iterators, with H removal, bond perception, atom limits and the
  *    src/rec/line fields of schemas/mol.md. */
 #ifndef MB_INGEST_H
@@ -16,33 +13,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* ---------------------------------------------------------------- raw stream reader */
-
-struct mpk_in {
-    FILE *fp;
-    char *name; /* "<stdin>" or the path */
-    int own_fp;
-    size_t max_bytes; /* bound on one object's encoded size */
-    msgpack_unpacker up;
-    msgpack_unpacked res;
-    ZSTD_DCtx *zd;
-    int in_zstd;
-    unsigned char *ibuf;
-    size_t ilen, ipos, icap;
-    int eof;           /* 1 at end of input, 2 after a read error */
-    uint64_t index;    /* data records (non-header objects) returned so far */
-    uint64_t nheaders; /* header records returned so far */
-};
-
-enum { MPK_OBJ = 1, MPK_END = 0, MPK_BAD = -1, MPK_IOERR = -2 };
-
-/* Open path ("-" or NULL = stdin); max_bytes 0 = REC_MAX_BYTES_DEFAULT. 0, or -1 with err set. */
-int mpk_in_open(struct mpk_in *r, const char *path, size_t max_bytes, char *err, size_t errlen);
-/* Next object: MPK_OBJ with *o valid until the next call and *is_header = 1 when it is a map
- * with a "schema" key; MPK_END at a clean end; MPK_BAD (malformed, truncated, oversize: err
- * set, the stream cannot continue); MPK_IOERR (read error, err set). */
-int mpk_in_next(struct mpk_in *r, msgpack_object **o, int *is_header, char *err, size_t errlen);
-void mpk_in_close(struct mpk_in *r);
 
 /* ---------------------------------------------------------------- format detection */
 

@@ -28,8 +28,8 @@ void matmul_forward(float *out, const float *inp, const float *w, const float *b
                 OC);
 }
 
-void matmul_forward_ref(float *out, const float *inp, const float *w, const float *b, int M,
-                        int C, int OC)
+void matmul_forward_ref(float *out, const float *inp, const float *w, const float *b, int M, int C,
+                        int OC)
 {
     for (int m = 0; m < M; m++)
         for (int o = 0; o < OC; o++) {
@@ -45,11 +45,11 @@ void matmul_backward(float *dinp, float *dw, float *db, const float *dout, const
                      const float *w, int M, int C, int OC)
 {
     if (dinp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, C, OC, 1.0f, dout, OC, w, C,
-                    1.0f, dinp, C);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, C, OC, 1.0f, dout, OC, w, C, 1.0f,
+                    dinp, C);
     if (dw)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, M, 1.0f, dout, OC, inp, C,
-                    1.0f, dw, C);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, OC, C, M, 1.0f, dout, OC, inp, C, 1.0f,
+                    dw, C);
     if (db)
         for (int m = 0; m < M; m++) {
             const float *d = dout + (size_t)m * OC;
@@ -231,9 +231,8 @@ void attention_forward(float *out, float *att, float *attd, const float *qkv, co
     }
 }
 
-void attention_forward_ref(float *out, float *att, float *attd, const float *qkv,
-                           const float *bias, const int *len, int B, int T, int C, int H,
-                           float p, struct rng *rng)
+void attention_forward_ref(float *out, float *att, float *attd, const float *qkv, const float *bias,
+                           const int *len, int B, int T, int C, int H, float p, struct rng *rng)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
@@ -263,7 +262,8 @@ void attention_forward_ref(float *out, float *att, float *attd, const float *qkv
                 for (int d = 0; d < D; d++) {
                     float s = 0;
                     for (int j = 0; j < Tb; j++)
-                        s += attd[bh + (size_t)i * Tb + j] * qkv[(off + j) * C3 + 2 * C + h * D + d];
+                        s +=
+                            attd[bh + (size_t)i * Tb + j] * qkv[(off + j) * C3 + 2 * C + h * D + d];
                     out[(off + i) * C + h * D + d] = s;
                 }
         }
@@ -286,9 +286,9 @@ static void softmax_drop_backward_row(float *g, const float *a, const float *ad,
         g[j] = a[j] * (g[j] - s);
 }
 
-void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout,
-                        const float *qkv, const float *att, const float *attd, const int *len,
-                        int B, int T, int C, int H, float p)
+void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout, const float *qkv,
+                        const float *att, const float *attd, const int *len, int B, int T, int C,
+                        int H, float p)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
@@ -327,8 +327,8 @@ void attention_backward(float *dqkv, float *dbias, float *datt, const float *dou
 }
 
 void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float *dout,
-                            const float *qkv, const float *att, const float *attd,
-                            const int *len, int B, int T, int C, int H, float p)
+                            const float *qkv, const float *att, const float *attd, const int *len,
+                            int B, int T, int C, int H, float p)
 {
     int D = C / H, C3 = 3 * C;
     float scale = 1.0f / sqrtf((float)D);
@@ -350,8 +350,8 @@ void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float 
                     }
                     g[j] = s;
                 }
-                softmax_drop_backward_row(g, att + bh + (size_t)i * Tb,
-                                          attd + bh + (size_t)i * Tb, Tb, p);
+                softmax_drop_backward_row(g, att + bh + (size_t)i * Tb, attd + bh + (size_t)i * Tb,
+                                          Tb, p);
                 const float *q = qkv + (off + i) * C3 + h * D;
                 float *dq = dqkv + (off + i) * C3 + h * D;
                 for (int j = 0; j < Tb; j++) {
@@ -386,8 +386,8 @@ void bilinear_forward(float *logit, float *a, const float *r, const float *c, co
 {
     int BN = B * N, NOR = NO * R;
     /* a (BN, NO*R) = r (BN, R) wt (R, NO*R): a[b,i,k,q] = sum_p r[p] W[k,p,q] */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BN, NOR, R, 1.0f, r, R, wt, NOR, 0.0f,
-                a, NOR);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BN, NOR, R, 1.0f, r, R, wt, NOR, 0.0f, a,
+                NOR);
     for (int b = 0; b < B; b++) {
         float *lg = logit + (size_t)b * N * NO * N;
         for (int ik = 0; ik < N * NO; ik++) {
@@ -439,8 +439,8 @@ void bilinear_backward(float *dr, float *dc, float *dw, float *dbias, float *da,
                     a + (size_t)b * N * NOR, R, 1.0f, dc + (size_t)b * N * R, R);
     }
     /* dwt (R, NO*R) = r^T da ; dr += da wt^T */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, R, NOR, BN, 1.0f, r, R, da, NOR, 0.0f,
-                dwt, NOR);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, R, NOR, BN, 1.0f, r, R, da, NOR, 0.0f, dwt,
+                NOR);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, BN, R, NOR, 1.0f, da, NOR, wt, NOR, 1.0f,
                 dr, R);
     for (int p = 0; p < R; p++)

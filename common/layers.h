@@ -29,7 +29,10 @@ static inline float layers_expf(float x)
     p = p * r + 1.6666665459e-1f;
     p = p * r + 5.0000001201e-1f;
     p = p * r * r + r + 1.0f;
-    union { int32_t i; float f; } u;
+    union {
+        int32_t i;
+        float f;
+    } u;
     u.i = ((int32_t)n + 127) << 23;
     return p * u.f;
 }
@@ -57,8 +60,8 @@ static inline float layers_erff(float a)
 /* ---- Linear: out (M, OC) = inp (M, C) W^T (OC, C) + b (OC, may be NULL) ---- */
 void matmul_forward(float *out, const float *inp, const float *w, const float *b, int M, int C,
                     int OC);
-void matmul_forward_ref(float *out, const float *inp, const float *w, const float *b, int M,
-                        int C, int OC);
+void matmul_forward_ref(float *out, const float *inp, const float *w, const float *b, int M, int C,
+                        int OC);
 /* dinp, dw, db may be NULL (not needed) */
 void matmul_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                      const float *w, int M, int C, int OC);
@@ -89,16 +92,15 @@ void dropout_backward(float *dinp, const float *dout, const float *out, size_t n
  * stride Tb. attd may == att when p == 0. ---- */
 void attention_forward(float *out, float *att, float *attd, const float *qkv, const float *bias,
                        const int *len, int B, int T, int C, int H, float p, struct rng *rng);
-void attention_forward_ref(float *out, float *att, float *attd, const float *qkv,
-                           const float *bias, const int *len, int B, int T, int C, int H,
-                           float p, struct rng *rng);
+void attention_forward_ref(float *out, float *att, float *attd, const float *qkv, const float *bias,
+                           const int *len, int B, int T, int C, int H, float p, struct rng *rng);
 /* dqkv +=, dbias (B,H,T,T) += (corner; may be NULL), datt scratch (att layout) overwritten. */
-void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout,
-                        const float *qkv, const float *att, const float *attd, const int *len,
-                        int B, int T, int C, int H, float p);
+void attention_backward(float *dqkv, float *dbias, float *datt, const float *dout, const float *qkv,
+                        const float *att, const float *attd, const int *len, int B, int T, int C,
+                        int H, float p);
 void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float *dout,
-                            const float *qkv, const float *att, const float *attd,
-                            const int *len, int B, int T, int C, int H, float p);
+                            const float *qkv, const float *att, const float *attd, const int *len,
+                            int B, int T, int C, int H, float p);
 
 /* ---- Bilinear pair head (TransformN2 + Linear(1024, NO) as a bilinear form, SPEC 4.1):
  * logit[b,i,k,j] = r[b,i,:]^T W[k] c[b,j,:] + bias[k], W (NO, R, R) row-major [k][p][q].

@@ -63,7 +63,10 @@ static void act_sizes(const struct model_config *c, size_t Bv, size_t Nv, size_t
 }
 
 /* round float counts up to 16 (64 bytes) so every tensor starts aligned */
-static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
+static size_t align16(size_t n)
+{
+    return (n + 15) & ~(size_t)15;
+}
 
 static float *alloc_block(size_t n)
 {
@@ -86,8 +89,8 @@ static void carve_params(struct model_params *t, float *mem, const size_t *off)
 static void carve_acts(struct model_acts *t, float *mem, const size_t *sizes)
 {
     size_t o = 0;
-#define X(name, size, shape)                                                                    \
-    t->name = mem + o;                                                                         \
+#define X(name, size, shape)                                                                       \
+    t->name = mem + o;                                                                             \
     o += align16(sizes[MODEL_A_##name]);
     MODEL_ACT_TENSORS(X)
 #undef X
@@ -128,8 +131,8 @@ int model_config_check(const struct model_config *c, char *err, size_t errlen)
     if (c->n_layer < 1 || c->n_layer > 256 || c->d_model < 1 || c->d_model > 16384 ||
         c->n_head < 1 || c->d_model % c->n_head != 0 || c->d_ff < 1 || c->d_ff > 65536 ||
         c->n_rbf < 1 || c->n_rbf > 4096 || c->n_head > 1024) {
-        snprintf(err, errlen, "bad model sizes (L %d C %d H %d F %d K %d)", c->n_layer,
-                 c->d_model, c->n_head, c->d_ff, c->n_rbf);
+        snprintf(err, errlen, "bad model sizes (L %d C %d H %d F %d K %d)", c->n_layer, c->d_model,
+                 c->n_head, c->d_ff, c->n_rbf);
         return -1;
     }
     if (c->max_atoms < 1 || c->max_atoms > MOL_MAX_ATOMS_HARD || c->max_batch < 1 ||
@@ -235,14 +238,32 @@ int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, c
         if (n == 0)
             continue;
         switch (i) {
-        case MODEL_P_emb_lnw: case MODEL_P_ln1w: case MODEL_P_ln2w: case MODEL_P_n2_lnw:
+        case MODEL_P_emb_lnw:
+        case MODEL_P_ln1w:
+        case MODEL_P_ln2w:
+        case MODEL_P_n2_lnw:
             fill_const(t, n, 1.0f);
             break;
-        case MODEL_P_emb_lnb: case MODEL_P_ln1b: case MODEL_P_ln2b: case MODEL_P_n2_lnb:
-        case MODEL_P_qkvb: case MODEL_P_attprojb: case MODEL_P_fc1b: case MODEL_P_fc2b:
-        case MODEL_P_g_b1: case MODEL_P_g_b2: case MODEL_P_cent_b: case MODEL_P_n2_b:
-        case MODEL_P_spd_b: case MODEL_P_edge_b: case MODEL_P_p3_b1: case MODEL_P_p3_b2:
-        case MODEL_P_dn_qkvb: case MODEL_P_dn_fb: case MODEL_P_ft_b1: case MODEL_P_ft_b2:
+        case MODEL_P_emb_lnb:
+        case MODEL_P_ln1b:
+        case MODEL_P_ln2b:
+        case MODEL_P_n2_lnb:
+        case MODEL_P_qkvb:
+        case MODEL_P_attprojb:
+        case MODEL_P_fc1b:
+        case MODEL_P_fc2b:
+        case MODEL_P_g_b1:
+        case MODEL_P_g_b2:
+        case MODEL_P_cent_b:
+        case MODEL_P_n2_b:
+        case MODEL_P_spd_b:
+        case MODEL_P_edge_b:
+        case MODEL_P_p3_b1:
+        case MODEL_P_p3_b2:
+        case MODEL_P_dn_qkvb:
+        case MODEL_P_dn_fb:
+        case MODEL_P_ft_b1:
+        case MODEL_P_ft_b2:
             fill_const(t, n, 0.0f);
             break;
         default:
@@ -321,7 +342,10 @@ static int pair_modes(const struct batch *b, int k, int i, int j)
 }
 
 /* the 3D module runs for molecules that are not 2D-only */
-static int mol_uses_3d(const struct batch *b, int k) { return b->mode[k] != MODE_2D; }
+static int mol_uses_3d(const struct batch *b, int k)
+{
+    return b->mode[k] != MODE_2D;
+}
 
 /* edge-bias divisor clamp(SPD, 1, 5) from spatial_pos (SPEC 1.6) */
 static float edge_div(int32_t spatial)
@@ -534,8 +558,8 @@ static void embed_forward(struct model *m, const struct batch *b)
             }
         }
     }
-    layernorm_forward(a->emb_out, a->emb_mean, a->emb_rstd, a->emb_x, p->emb_lnw, p->emb_lnb,
-                      m->M, C, 1e-5f);
+    layernorm_forward(a->emb_out, a->emb_mean, a->emb_rstd, a->emb_x, p->emb_lnw, p->emb_lnb, m->M,
+                      C, 1e-5f);
 }
 
 static void layers_forward(struct model *m, int train, struct rng *rng)
@@ -560,8 +584,8 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
         for (int t = 0; t < 2 * T; t++)
             dp[t] = pdp > 0 ? (rng_uniformf(rng) < pdp ? 0.0f : 1.0f / (1.0f - pdp)) : 1.0f;
 
-        matmul_forward(qkv, x, p->qkvw + (size_t)l * 3 * C * C, p->qkvb + (size_t)l * 3 * C, BT,
-                       C, 3 * C);
+        matmul_forward(qkv, x, p->qkvw + (size_t)l * 3 * C * C, p->qkvb + (size_t)l * 3 * C, BT, C,
+                       3 * C);
         attention_forward(atty, att, attd, qkv, a->bias, m->tok_len, B, T, C, H,
                           train ? c->attn_dropout : 0.0f, rng);
         matmul_forward(attproj, atty, p->attprojw + (size_t)l * C * C, p->attprojb + l * C, BT, C,
@@ -671,8 +695,8 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
             n2_forward(m, hd);
         /* SPD head: CE over valid pairs (SPEC 4.2) */
         bilinear_prepare(a->spd_wt, p->spd_w, 11, R);
-        bilinear_forward(a->spd_log, a->spd_a, a->n2_out, a->n2_out + side, a->spd_wt, p->spd_b,
-                         B, N, 11, R);
+        bilinear_forward(a->spd_log, a->spd_a, a->n2_out, a->n2_out + side, a->spd_wt, p->spd_b, B,
+                         N, 11, R);
         int cnt = 0;
         for (size_t x = 0; x < (size_t)B * N * N; x++)
             cnt += b->spd_cls[x] >= 0;
@@ -681,9 +705,9 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
         for (int k = 0; k < B && cnt; k++)
             for (int i = 0; i < N; i++) {
                 size_t o = ((size_t)k * N + i) * 11 * N;
-                ls += ce_rows(da->spd_log + o, a->spd_log + o, 11, N,
-                              b->spd_cls + ((size_t)k * N + i) * N, 1, c->w_spd / (float)cnt,
-                              mx, sm);
+                ls +=
+                    ce_rows(da->spd_log + o, a->spd_log + o, 11, N,
+                            b->spd_cls + ((size_t)k * N + i) * N, 1, c->w_spd / (float)cnt, mx, sm);
             }
         m->loss_count[MODEL_LOSS_SPD] = cnt;
         m->loss_parts[MODEL_LOSS_SPD] = cnt ? (float)(ls / cnt) : 0.0f;
@@ -722,8 +746,8 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
             a->p3_beff[ax] = (float)bb;
         }
         bilinear_prepare(a->p3_wt, a->p3_weff, 3, R);
-        bilinear_forward(a->p3_pred, a->p3_a, a->n2_out + 4 * side, a->n2_out + 5 * side,
-                         a->p3_wt, a->p3_beff, B, N, 3, R);
+        bilinear_forward(a->p3_pred, a->p3_a, a->n2_out + 4 * side, a->n2_out + 5 * side, a->p3_wt,
+                         a->p3_beff, B, N, 3, R);
         /* per-molecule mean of 1 - cos over valid pairs, then mean over molecules */
         int nmol = 0;
         int *npair = m->scratch_int;
@@ -780,8 +804,8 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
                 const float *bs = a->bias + ((size_t)k * H + h) * T * T + T + 1;
                 for (int i = 0; i < N; i++)
                     memcpy(at + (size_t)i * N, bs + (size_t)i * T, (size_t)N * sizeof(float));
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, D, scale, q, C3, kk,
-                            C3, 1.0f, at, N);
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, N, D, scale, q, C3, kk, C3,
+                            1.0f, at, N);
                 for (int i = 0; i < N; i++) {
                     float *row = at + (size_t)i * N;
                     float rmx = -INFINITY, sum = 0;
@@ -800,8 +824,8 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
                     const float *dp = a->dpos + ((size_t)k * N * N) * 3 + ax;
                     for (size_t x = 0; x < (size_t)N * N; x++)
                         sc[x] = ad[x] * dp[x * 3];
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, N, 1.0f, sc, N,
-                                v, C3, 0.0f, a->dn_o + ax * bnc + (size_t)k * N * C + h * D, C);
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, N, 1.0f, sc, N, v,
+                                C3, 0.0f, a->dn_o + ax * bnc + (size_t)k * N * C + h * D, C);
                 }
             }
         for (int x = 0; x < B * N; x++)
@@ -822,8 +846,7 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
                 if (!(b->has_pos[k] && atom_uses_3d(b, k, i)))
                     continue;
                 size_t o = ((size_t)k * N + i) * 3;
-                ls += cos_loss(da->dn_f + o, a->dn_f + o, b->noise + o,
-                               c->w_denoise / (float)cnt3);
+                ls += cos_loss(da->dn_f + o, a->dn_f + o, b->noise + o, c->w_denoise / (float)cnt3);
             }
         m->loss_count[MODEL_LOSS_DENOISE] = cnt3;
         m->loss_parts[MODEL_LOSS_DENOISE] = cnt3 ? (float)(ls / cnt3) : 0.0f;
@@ -1040,15 +1063,14 @@ static void heads_backward(struct model *m)
             }
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, D, N, scale, gA, N, kk, C3,
                         1.0f, dq, C3);
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, D, N, scale, gA, N, q, C3,
-                        1.0f, dk, C3);
+            cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, D, N, scale, gA, N, q, C3, 1.0f,
+                        dk, C3);
         }
-    matmul_backward(da->hat, g->dn_qkvw, g->dn_qkvb, da->dn_qkv, a->hat, p->dn_qkvw, B * N, C,
-                    C3);
+    matmul_backward(da->hat, g->dn_qkvw, g->dn_qkvb, da->dn_qkv, a->hat, p->dn_qkvw, B * N, C, C3);
     /* 3D head: bilinear backward into the folded weights, then unfold */
     bilinear_backward(da->n2_out + 4 * side, da->n2_out + 5 * side, da->p3_weff, da->p3_beff,
-                      da->p3_a, da->p3_wt, da->p3_pred, a->n2_out + 4 * side,
-                      a->n2_out + 5 * side, a->p3_a, a->p3_wt, B, N, 3, R);
+                      da->p3_a, da->p3_wt, da->p3_pred, a->n2_out + 4 * side, a->n2_out + 5 * side,
+                      a->p3_a, a->p3_wt, B, N, 3, R);
     for (int h2 = 0; h2 < MODEL_P3_HID; h2++) {
         float *dw1 = g->p3_w1 + (size_t)h2 * 1024;
         const float *w1 = p->p3_w1 + (size_t)h2 * 1024;
@@ -1060,8 +1082,8 @@ static void heads_backward(struct model *m)
                 dw1[q] += w2 * dwe[q];
                 dot += (double)w1[q] * dwe[q];
             }
-            g->p3_w2[ax * MODEL_P3_HID + h2] += (float)(dot + (double)da->p3_beff[ax] *
-                                                                  p->p3_b1[h2]);
+            g->p3_w2[ax * MODEL_P3_HID + h2] +=
+                (float)(dot + (double)da->p3_beff[ax] * p->p3_b1[h2]);
             g->p3_b1[h2] += w2 * da->p3_beff[ax];
         }
     }
@@ -1102,8 +1124,8 @@ static void layers_backward(struct model *m)
         const float *dp = a->droppath + (size_t)l * 2 * T;
         size_t o = (size_t)l * btc, of = (size_t)l * btf;
         /* LN2 */
-        layernorm_backward(da->res2 + o, g->ln2w + l * C, g->ln2b + l * C, da->ln2 + o,
-                           a->res2 + o, p->ln2w + l * C, a->ln2_mean + (size_t)l * BT,
+        layernorm_backward(da->res2 + o, g->ln2w + l * C, g->ln2b + l * C, da->ln2 + o, a->res2 + o,
+                           p->ln2w + l * C, a->ln2_mean + (size_t)l * BT,
                            a->ln2_rstd + (size_t)l * BT, BT, C);
         for (int k = 0; k < B; k++)
             for (int t = 0; t < m->tok_len[k]; t++) {
@@ -1116,8 +1138,8 @@ static void layers_backward(struct model *m)
                 }
             }
         /* FFN */
-        matmul_backward(da->fchg + of, g->fc2w + (size_t)l * C * F, g->fc2b + l * C,
-                        da->fcproj + o, a->fchg + of, p->fc2w + (size_t)l * C * F, BT, F, C);
+        matmul_backward(da->fchg + of, g->fc2w + (size_t)l * C * F, g->fc2b + l * C, da->fcproj + o,
+                        a->fchg + of, p->fc2w + (size_t)l * C * F, BT, F, C);
         if (m->train && c->act_dropout > 0) {
             float sc = 1.0f / (1.0f - c->act_dropout);
             for (size_t i = 0; i < btf; i++)
@@ -1127,8 +1149,8 @@ static void layers_backward(struct model *m)
         matmul_backward(da->ln1 + o, g->fc1w + (size_t)l * F * C, g->fc1b + (size_t)l * F,
                         da->fch + of, a->ln1 + o, p->fc1w + (size_t)l * F * C, BT, C, F);
         /* LN1 */
-        layernorm_backward(da->res1 + o, g->ln1w + l * C, g->ln1b + l * C, da->ln1 + o,
-                           a->res1 + o, p->ln1w + l * C, a->ln1_mean + (size_t)l * BT,
+        layernorm_backward(da->res1 + o, g->ln1w + l * C, g->ln1b + l * C, da->ln1 + o, a->res1 + o,
+                           p->ln1w + l * C, a->ln1_mean + (size_t)l * BT,
                            a->ln1_rstd + (size_t)l * BT, BT, C);
         for (int k = 0; k < B; k++)
             for (int t = 0; t < m->tok_len[k]; t++) {

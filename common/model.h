@@ -60,121 +60,125 @@ struct model_config {
 };
 
 /* Parameters: X(name, size, shape). */
-#define MODEL_PARAM_TENSORS(X)                                                                  \
-    X(atom_emb, 4609 * C, "(4609, C) atom feature embedding, row 0 = pad")                     \
-    X(in_deg_emb, 512 * C, "(512, C) in-degree embedding, row 0 = pad")                        \
-    X(out_deg_emb, 512 * C, "(512, C) out-degree embedding, row 0 = pad")                      \
-    X(graph_token, C, "(1, C) graph token")                                                    \
-    X(vdist, H, "(1, H) graph_token_virtual_distance t")                                       \
-    X(spd_emb, 512 * H, "(512, H) spatial_pos_encoder, row 0 = pad")                           \
-    X(edge_emb, 1537 * H, "(1537, H) edge_encoder, row 0 = pad")                               \
-    X(edge_dis, 128 * H * H, "(128, H, H) edge_dis_encoder, hops 0..4 used")                   \
-    X(emb_lnw, C, "(C) emb_layer_norm weight")                                                 \
-    X(emb_lnb, C, "(C) emb_layer_norm bias")                                                   \
-    X(qkvw, L * 3 * C * C, "(L, 3C, C) q,k,v projections")                                    \
-    X(qkvb, L * 3 * C, "(L, 3C)")                                                              \
-    X(attprojw, L * C * C, "(L, C, C) out_proj")                                               \
-    X(attprojb, L * C, "(L, C)")                                                               \
-    X(ln1w, L * C, "(L, C) self_attn_layer_norm")                                              \
-    X(ln1b, L * C, "(L, C)")                                                                   \
-    X(fc1w, L * F * C, "(L, F, C)")                                                            \
-    X(fc1b, L * F, "(L, F)")                                                                   \
-    X(fc2w, L * C * F, "(L, C, F)")                                                            \
-    X(fc2b, L * C, "(L, C)")                                                                   \
-    X(ln2w, L * C, "(L, C) final_layer_norm")                                                  \
-    X(ln2b, L * C, "(L, C)")                                                                   \
-    X(g_means, G3 * K, "(K) Gaussian means")                                                   \
-    X(g_stds, G3 * K, "(K) Gaussian stds (sigma = |std| + 0.01)")                              \
-    X(g_mul, G3 * 1536, "(1536, 1) pair-type mul, row 0 = pad")                                \
-    X(g_bias, G3 * 1536, "(1536, 1) pair-type bias, row 0 = pad")                              \
-    X(g_w1, G3 * K * K, "(K, K) NonLinear layer1")                                             \
-    X(g_b1, G3 * K, "(K)")                                                                     \
-    X(g_w2, G3 * H * K, "(H, K) NonLinear layer2")                                             \
-    X(g_b2, G3 * H, "(H)")                                                                     \
-    X(cent_w, G3 * C * K, "(C, K) edge_proj (3D centrality)")                                  \
-    X(cent_b, G3 * C, "(C)")                                                                   \
-    X(n2_w, PT * 3 * 2 * 32 * C, "(3 heads spd/edge/3d, 2 row/col, 32, C) TransformN2 proj")   \
-    X(n2_b, PT * 3 * 2 * 32, "(3, 2, 32)")                                                     \
-    X(n2_lnw, PT * 3 * 2 * 32, "(3, 2, 32) LN eps 1e-12")                                      \
-    X(n2_lnb, PT * 3 * 2 * 32, "(3, 2, 32)")                                                   \
-    X(spd_w, PT * 11 * 1024, "(11, 32, 32) SPD head Linear(1024, 11), [k][p][q]")              \
-    X(spd_b, PT * 11, "(11)")                                                                  \
-    X(edge_w, PT * 120 * 1024, "(120, 32, 32) edge head Linear(1024, 5*24)")                   \
-    X(edge_b, PT * 120, "(120)")                                                               \
-    X(p3_w1, PT * 256 * 1024, "(256, 32, 32) Predict3DHead Linear(1024, 256)")                 \
-    X(p3_b1, PT * 256, "(256)")                                                                \
-    X(p3_w2, PT * 3 * 256, "(3, 256) three Linear(256, 1), one per axis")                      \
-    X(p3_b2, PT * 3, "(3)")                                                                    \
-    X(dn_qkvw, PT * 3 * C * C, "(3C, C) AtomTaskHead q,k,v")                                   \
-    X(dn_qkvb, PT * 3 * C, "(3C)")                                                             \
-    X(dn_fw, PT * 3 * C, "(3, C) AtomTaskHead force_proj1..3")                                 \
-    X(dn_fb, PT * 3, "(3)")                                                                    \
-    X(ft_w1, FT * C * C, "(C, C) classification head dense")                                   \
-    X(ft_b1, FT * C, "(C)")                                                                    \
-    X(ft_w2, FT * NT * C, "(NT, C) classification head out_proj")                              \
+#define MODEL_PARAM_TENSORS(X)                                                                     \
+    X(atom_emb, 4609 * C, "(4609, C) atom feature embedding, row 0 = pad")                         \
+    X(in_deg_emb, 512 * C, "(512, C) in-degree embedding, row 0 = pad")                            \
+    X(out_deg_emb, 512 * C, "(512, C) out-degree embedding, row 0 = pad")                          \
+    X(graph_token, C, "(1, C) graph token")                                                        \
+    X(vdist, H, "(1, H) graph_token_virtual_distance t")                                           \
+    X(spd_emb, 512 * H, "(512, H) spatial_pos_encoder, row 0 = pad")                               \
+    X(edge_emb, 1537 * H, "(1537, H) edge_encoder, row 0 = pad")                                   \
+    X(edge_dis, 128 * H * H, "(128, H, H) edge_dis_encoder, hops 0..4 used")                       \
+    X(emb_lnw, C, "(C) emb_layer_norm weight")                                                     \
+    X(emb_lnb, C, "(C) emb_layer_norm bias")                                                       \
+    X(qkvw, L * 3 * C * C, "(L, 3C, C) q,k,v projections")                                         \
+    X(qkvb, L * 3 * C, "(L, 3C)")                                                                  \
+    X(attprojw, L * C * C, "(L, C, C) out_proj")                                                   \
+    X(attprojb, L * C, "(L, C)")                                                                   \
+    X(ln1w, L * C, "(L, C) self_attn_layer_norm")                                                  \
+    X(ln1b, L * C, "(L, C)")                                                                       \
+    X(fc1w, L * F * C, "(L, F, C)")                                                                \
+    X(fc1b, L * F, "(L, F)")                                                                       \
+    X(fc2w, L * C * F, "(L, C, F)")                                                                \
+    X(fc2b, L * C, "(L, C)")                                                                       \
+    X(ln2w, L * C, "(L, C) final_layer_norm")                                                      \
+    X(ln2b, L * C, "(L, C)")                                                                       \
+    X(g_means, G3 * K, "(K) Gaussian means")                                                       \
+    X(g_stds, G3 * K, "(K) Gaussian stds (sigma = |std| + 0.01)")                                  \
+    X(g_mul, G3 * 1536, "(1536, 1) pair-type mul, row 0 = pad")                                    \
+    X(g_bias, G3 * 1536, "(1536, 1) pair-type bias, row 0 = pad")                                  \
+    X(g_w1, G3 * K * K, "(K, K) NonLinear layer1")                                                 \
+    X(g_b1, G3 * K, "(K)")                                                                         \
+    X(g_w2, G3 * H * K, "(H, K) NonLinear layer2")                                                 \
+    X(g_b2, G3 * H, "(H)")                                                                         \
+    X(cent_w, G3 * C * K, "(C, K) edge_proj (3D centrality)")                                      \
+    X(cent_b, G3 * C, "(C)")                                                                       \
+    X(n2_w, PT * 3 * 2 * 32 * C, "(3 heads spd/edge/3d, 2 row/col, 32, C) TransformN2 proj")       \
+    X(n2_b, PT * 3 * 2 * 32, "(3, 2, 32)")                                                         \
+    X(n2_lnw, PT * 3 * 2 * 32, "(3, 2, 32) LN eps 1e-12")                                          \
+    X(n2_lnb, PT * 3 * 2 * 32, "(3, 2, 32)")                                                       \
+    X(spd_w, PT * 11 * 1024, "(11, 32, 32) SPD head Linear(1024, 11), [k][p][q]")                  \
+    X(spd_b, PT * 11, "(11)")                                                                      \
+    X(edge_w, PT * 120 * 1024, "(120, 32, 32) edge head Linear(1024, 5*24)")                       \
+    X(edge_b, PT * 120, "(120)")                                                                   \
+    X(p3_w1, PT * 256 * 1024, "(256, 32, 32) Predict3DHead Linear(1024, 256)")                     \
+    X(p3_b1, PT * 256, "(256)")                                                                    \
+    X(p3_w2, PT * 3 * 256, "(3, 256) three Linear(256, 1), one per axis")                          \
+    X(p3_b2, PT * 3, "(3)")                                                                        \
+    X(dn_qkvw, PT * 3 * C * C, "(3C, C) AtomTaskHead q,k,v")                                       \
+    X(dn_qkvb, PT * 3 * C, "(3C)")                                                                 \
+    X(dn_fw, PT * 3 * C, "(3, C) AtomTaskHead force_proj1..3")                                     \
+    X(dn_fb, PT * 3, "(3)")                                                                        \
+    X(ft_w1, FT * C * C, "(C, C) classification head dense")                                       \
+    X(ft_b1, FT * C, "(C)")                                                                        \
+    X(ft_w2, FT * NT * C, "(NT, C) classification head out_proj")                                  \
     X(ft_b2, FT * NT, "(NT)")
 
 /* Activations (forward cache), sized for (max_batch, max_atoms): X(name, size, shape).
- * The gradient arena (m->dacts) has the same layout. */
-#define MODEL_ACT_TENSORS(X)                                                                    \
-    X(emb_x, B * T * C, "(B, T, C) token embedding before emb LN")                             \
-    X(emb_mean, B * T, "(B, T)")                                                               \
-    X(emb_rstd, B * T, "(B, T)")                                                               \
-    X(emb_out, B * T * C, "(B, T, C) emb LN output = layer 0 input")                           \
-    X(bias, B * H * T * T, "(B, H, T, T) full attention bias (base + t + blended, -inf pads)")  \
-    X(dpos, G3 * B * N * N * 3, "(B, N, N, 3) delta_pos (noisy)")                               \
-    X(g3_dist, G3 * B * N * N, "(B, N, N) |pos_j - pos_i|")                                    \
-    X(g3_g, G3 * B * N * N * K, "(P, K) Gaussian basis; P = compact real pairs (pair_off)")    \
-    X(g3_h, G3 * B * N * N * K, "(P, K) NonLinear hidden, pre-GELU")                           \
-    X(g3_hg, G3 * B * N * N * K, "(P, K) NonLinear hidden, GELU")                              \
-    X(g3_out, G3 * B * N * N * H, "(P, H) 3D bias (pair-major)")                               \
-    X(g3_gsum, G3 * B * N * K, "(B, N, K) sum_j g_ij over real j")                             \
-    X(qkv, L * B * T * 3 * C, "(L, B, T, 3C)")                                                 \
-    X(att, L * B * H * T * T, "(L, B, H, T, T) softmax probabilities")                         \
-    X(attd, L * B * H * T * T, "(L, B, H, T, T) probabilities after dropout")                  \
-    X(atty, L * B * T * C, "(L, B, T, C) attention output (heads concatenated)")               \
-    X(attproj, L * B * T * C, "(L, B, T, C) out_proj output")                                  \
-    X(res1, L * B * T * C, "(L, B, T, C) x + droppath(a), LN1 input")                          \
-    X(ln1, L * B * T * C, "(L, B, T, C)")                                                      \
-    X(ln1_mean, L * B * T, "(L, B, T)")                                                        \
-    X(ln1_rstd, L * B * T, "(L, B, T)")                                                        \
-    X(fch, L * B * T * F, "(L, B, T, F) fc1 output, pre-GELU")                                 \
-    X(fchg, L * B * T * F, "(L, B, T, F) GELU output after activation dropout")                \
-    X(fcproj, L * B * T * C, "(L, B, T, C) fc2 output")                                        \
-    X(res2, L * B * T * C, "(L, B, T, C) LN2 input")                                           \
-    X(ln2, L * B * T * C, "(L, B, T, C) layer output")                                         \
-    X(ln2_mean, L * B * T, "(L, B, T)")                                                        \
-    X(ln2_rstd, L * B * T, "(L, B, T)")                                                        \
-    X(droppath, L * 2 * T, "(L, 2, T) DropPath scale per token (attention, FFN)")              \
-    X(n2_pre, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) TransformN2 pre-GELU")                \
-    X(n2_act, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) GELU")                                \
-    X(n2_out, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) LN output r_i / c_j")                 \
-    X(n2_mean, PT * 3 * 2 * B * N, "(3, 2, B, N)")                                             \
-    X(n2_rstd, PT * 3 * 2 * B * N, "(3, 2, B, N)")                                             \
-    X(spd_wt, PT * 32 * 11 * 32, "(32, 11*32) SPD weights as [p][k][q]")                       \
-    X(spd_a, PT * B * N * 11 * 32, "(B, N, 11, 32) r_i^T W_k")                                 \
-    X(spd_log, PT * B * N * 11 * N, "(B, N, 11, N) SPD logits [i][k][j]")                      \
-    X(edge_wt, PT * 32 * 120 * 32, "(32, 120*32)")                                             \
-    X(edge_a, PT * B * N * 120 * 32, "(B, N, 120, 32)")                                        \
-    X(edge_log, PT * B * N * 120 * N, "(B, N, 120, N) edge logits [i][hop*24+class][j]")       \
-    X(p3_weff, PT * 3 * 1024, "(3, 32, 32) folded Predict3DHead weights w2 . W1")              \
-    X(p3_beff, PT * 3, "(3) folded bias")                                                      \
-    X(p3_wt, PT * 32 * 3 * 32, "(32, 3*32)")                                                   \
-    X(p3_a, PT * B * N * 3 * 32, "(B, N, 3, 32)")                                              \
-    X(p3_pred, PT * B * N * 3 * N, "(B, N, 3, N) predicted pos_j - pos_i [i][axis][j]")        \
-    X(dn_qkv, PT * B * N * 3 * C, "(B, N, 3C) AtomTaskHead q,k,v")                             \
-    X(dn_att, PT * B * H * N * N, "(B, H, N, N) probabilities")                                \
-    X(dn_attd, PT * B * H * N * N, "(B, H, N, N) after dropout")                               \
-    X(dn_o, PT * 3 * B * N * C, "(3, B, N, C) per-axis delta_pos-weighted values")             \
-    X(dn_f, PT * B * N * 3, "(B, N, 3) denoising prediction")                                  \
-    X(ft_h, FT * B * C, "(B, C) head dense output, pre-GELU")                                  \
-    X(ft_hg, FT * B * C, "(B, C) GELU")                                                        \
-    X(ft_out, FT * B * NT, "(B, NT) logits (standardised units for regression)")              \
-    X(ft_pred, FT * B * NT, "(B, NT) predictions: logits, or logit*std+mean for regression") \
-    X(cent, G3 * B * N * C, "(B, N, C) 3D centrality c_i = W_e gsum_i + b_e (before x0.01)")    \
-    X(hat, PT * B * N * C, "(B, N, C) final atom states (tokens 1..N), contiguous")            \
-    X(ft_in, FT * B * C, "(B, C) final graph-token states")                                    \
-    X(dn_scr, PT * 3 * N * N, "(3, N, N) scratch: attention x delta_pos per axis")            \
+ * The gradient arena (m->dacts) has the same layout. Encoder token tensors are PACKED: only
+ * the M = sum_b (n_b + 1) real tokens of the batch, molecule b at rows tok_off[b] ..
+ * tok_off[b] + n_b (graph token first), so padding costs nothing in the projections, FFN,
+ * LayerNorms and attention (Tb = n_b + 1 per molecule). `out` holds the final states in the
+ * padded (B, T, C) layout. Head tensors use the compact current (B, N). */
+#define MODEL_ACT_TENSORS(X)                                                                       \
+    X(emb_x, B * T * C, "(M, C) token embedding before emb LN (packed)")                           \
+    X(emb_mean, B * T, "(M)")                                                                      \
+    X(emb_rstd, B * T, "(M)")                                                                      \
+    X(emb_out, B * T * C, "(M, C) emb LN output = layer 0 input")                                  \
+    X(bias, B * H * T * T, "(B, H, T, T) full attention bias (base + t + blended, -inf pads)")     \
+    X(dpos, G3 * B * N * N * 3, "(B, N, N, 3) delta_pos (noisy)")                                  \
+    X(g3_dist, G3 * B * N * N, "(B, N, N) |pos_j - pos_i|")                                        \
+    X(g3_g, G3 * B * N * N * K, "(P, K) Gaussian basis; P = compact real pairs (pair_off)")        \
+    X(g3_h, G3 * B * N * N * K, "(P, K) NonLinear hidden, pre-GELU")                               \
+    X(g3_hg, G3 * B * N * N * K, "(P, K) NonLinear hidden, GELU")                                  \
+    X(g3_out, G3 * B * N * N * H, "(P, H) 3D bias (pair-major)")                                   \
+    X(g3_gsum, G3 * B * N * K, "(B, N, K) sum_j g_ij over real j")                                 \
+    X(qkv, L * B * T * 3 * C, "(L, M, 3C)")                                                        \
+    X(att, L * B * H * T * T, "(L, B, H, T*T) softmax probs, Tb x Tb per block")                   \
+    X(attd, L * B * H * T * T, "(L, B, H, T*T) probs after dropout")                               \
+    X(atty, L * B * T * C, "(L, M, C) attention output (heads concat)")                            \
+    X(attproj, L * B * T * C, "(L, M, C) out_proj output")                                         \
+    X(res1, L * B * T * C, "(L, M, C) x + droppath(a), LN1 input")                                 \
+    X(ln1, L * B * T * C, "(L, M, C)")                                                             \
+    X(ln1_mean, L * B * T, "(L, M)")                                                               \
+    X(ln1_rstd, L * B * T, "(L, M)")                                                               \
+    X(fch, L * B * T * F, "(L, M, F) fc1 output, pre-GELU")                                        \
+    X(fchg, L * B * T * F, "(L, M, F) GELU output after act. dropout")                             \
+    X(fcproj, L * B * T * C, "(L, M, C) fc2 output")                                               \
+    X(res2, L * B * T * C, "(L, M, C) LN2 input")                                                  \
+    X(ln2, L * B * T * C, "(L, M, C) layer output")                                                \
+    X(ln2_mean, L * B * T, "(L, M)")                                                               \
+    X(ln2_rstd, L * B * T, "(L, M)")                                                               \
+    X(droppath, L * 2 * T, "(L, 2, T) DropPath scale per token (attention, FFN)")                  \
+    X(n2_pre, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) TransformN2 pre-GELU")                    \
+    X(n2_act, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) GELU")                                    \
+    X(n2_out, PT * 3 * 2 * B * N * 32, "(3, 2, B, N, 32) LN output r_i / c_j")                     \
+    X(n2_mean, PT * 3 * 2 * B * N, "(3, 2, B, N)")                                                 \
+    X(n2_rstd, PT * 3 * 2 * B * N, "(3, 2, B, N)")                                                 \
+    X(spd_wt, PT * 32 * 11 * 32, "(32, 11*32) SPD weights as [p][k][q]")                           \
+    X(spd_a, PT * B * N * 11 * 32, "(B, N, 11, 32) r_i^T W_k")                                     \
+    X(spd_log, PT * B * N * 11 * N, "(B, N, 11, N) SPD logits [i][k][j]")                          \
+    X(edge_wt, PT * 32 * 120 * 32, "(32, 120*32)")                                                 \
+    X(edge_a, PT * B * N * 120 * 32, "(B, N, 120, 32)")                                            \
+    X(edge_log, PT * B * N * 120 * N, "(B, N, 120, N) edge logits [i][hop*24+class][j]")           \
+    X(p3_weff, PT * 3 * 1024, "(3, 32, 32) folded Predict3DHead weights w2 . W1")                  \
+    X(p3_beff, PT * 3, "(3) folded bias")                                                          \
+    X(p3_wt, PT * 32 * 3 * 32, "(32, 3*32)")                                                       \
+    X(p3_a, PT * B * N * 3 * 32, "(B, N, 3, 32)")                                                  \
+    X(p3_pred, PT * B * N * 3 * N, "(B, N, 3, N) predicted pos_j - pos_i [i][axis][j]")            \
+    X(dn_qkv, PT * B * N * 3 * C, "(B, N, 3C) AtomTaskHead q,k,v")                                 \
+    X(dn_att, PT * B * H * N * N, "(B, H, N, N) probabilities")                                    \
+    X(dn_attd, PT * B * H * N * N, "(B, H, N, N) after dropout")                                   \
+    X(dn_o, PT * 3 * B * N * C, "(3, B, N, C) per-axis delta_pos-weighted values")                 \
+    X(dn_f, PT * B * N * 3, "(B, N, 3) denoising prediction")                                      \
+    X(ft_h, FT * B * C, "(B, C) head dense output, pre-GELU")                                      \
+    X(ft_hg, FT * B * C, "(B, C) GELU")                                                            \
+    X(ft_out, FT * B * NT, "(B, NT) logits (standardised units for regression)")                   \
+    X(ft_pred, FT * B * NT, "(B, NT) predictions: logits, or logit*std+mean for regression")       \
+    X(cent, G3 * B * N * C, "(B, N, C) 3D centrality c_i = W_e gsum_i + b_e (before x0.01)")       \
+    X(hat, PT * B * N * C, "(B, N, C) final atom states (tokens 1..N), contiguous")                \
+    X(ft_in, FT * B * C, "(B, C) final graph-token states")                                        \
+    X(dn_scr, PT * 3 * N * N, "(3, N, N) scratch: attention x delta_pos per axis")                 \
     X(out, B * T * C, "(B, T, C) final states, padded layout (model_out); pad rows 0")
 
 enum model_param_id {

@@ -1450,10 +1450,13 @@ static void hybridization(const struct mol *m, struct perceive *p)
         /* an atom of total degree 4 carrying a tetrahedral chiral tag when hybridization is
          * set comes out SP3 (hypervalent S/Se, I, Xe, metals): the SMILES tag, or the tag
          * SDMolSupplier sets on 3D input from a non-zero chiral volume (assignChiralTypesFrom3D,
-         * before sanitisation; removed again later for non-stereocentres) */
+         * before sanitisation; removed again later for non-stereocentres). (RDKit 2022.09 may
+         * instead give some metal centres non-tetrahedral tags from the geometry and then
+         * SP3D/SP3D2; that is not modelled.) */
         if (h != HYB_SP3 && p->tdeg[a] == 4 &&
             ((m->chir && (m->chir[a] == 1 || m->chir[a] == 2)) ||
-             (m->is3d && m->pos && p->deg[a] >= 3 && chiral_volume_nonzero(m, p, a))))
+             (m->is3d && m->pos && p->deg[a] >= 3 && (z == 16 || z == 34 || p->hs[a] <= 1) &&
+              chiral_volume_nonzero(m, p, a))))
             h = HYB_SP3;
         p->hyb[a] = (uint8_t)h;
     }

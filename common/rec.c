@@ -62,7 +62,6 @@ int rec_reader_open(struct rec_reader *r, const char *path, size_t max_bytes)
     r->icap = 1 << 17;
     r->ibuf = emalloc(r->icap);
     r->version = -1;
-    r->boundary = 1;
     return 0;
 }
 
@@ -92,17 +91,17 @@ static int rd_error(struct rec_reader *r, const char *what)
 }
 
 /* Move more input into the unpacker. Returns bytes added (may be 0 while a zstd frame is being
- * decoded), -1 at end of input, -2 on error (reported). */
-static long rd_fill(struct rec_reader *r, int *at_boundary)
+ * decoded), -1 at end of input, -2 on error (reported). A zstd frame may start wherever no
+ * msgpack object is pending: plain bytes are fed only up to the next possible frame magic. */
+static long rd_fill(struct rec_reader *r)
 {
-    if (r->ipos == r->ilen || (r->ilen - r->ipos < 4 && *at_boundary && !r->eof)) {
-        /* keep the unconsumed tail, read more */
+    if (r->ipos == r->ilen || (r->ilen - r->ipos < 4 && !r->eof)) {
         size_t keep = r->ilen - r->ipos;
         memmove(r->ibuf, r->ibuf + r->ipos, keep);
         r->ilen = keep;
         r->ipos = 0;
-        if (!r->eof) {
-            size_t got = fread(r->ibuf + keep, 1, r->icap - keep, r->fp);
+        while (!r->eof && r->ilen < 4) {
+            size_t got = fread(r->ibuf + r->ilen, 1, r->icap - r->ilen, r->fp);
             if (got == 0) {
                 if (ferror(r->fp)) {
                     weprintf("%s: read error:", r->name);
@@ -121,23 +120,21 @@ static long rd_fill(struct rec_reader *r, int *at_boundary)
             return -1;
         }
     }
-    if (*at_boundary) {
-        if (r->ilen - r->ipos >= 4 && !memcmp(r->ibuf + r->ipos, zstd_magic, 4)) {
-            if (!r->zd)
-                r->zd = ZSTD_createDCtx();
-            if (!r->zd)
-                enprintf(EXIT_IO, "out of memory");
-            ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
-            r->in_zstd = 1;
-        }
-        *at_boundary = 0;
+    const unsigned char *p = r->ibuf + r->ipos;
+    size_t avail = r->ilen - r->ipos;
+    if (!r->in_zstd && avail >= 4 && !memcmp(p, zstd_magic, 4) &&
+        msgpack_unpacker_message_size(&r->up) == 0) {
+        if (!r->zd && !(r->zd = ZSTD_createDCtx()))
+            enprintf(EXIT_IO, "out of memory");
+        ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
+        r->in_zstd = 1;
     }
     if (r->in_zstd) {
         size_t cap = ZSTD_DStreamOutSize();
         if (!msgpack_unpacker_reserve_buffer(&r->up, cap))
             enprintf(EXIT_IO, "out of memory");
         ZSTD_outBuffer out = {msgpack_unpacker_buffer(&r->up), cap, 0};
-        ZSTD_inBuffer in = {r->ibuf + r->ipos, r->ilen - r->ipos, 0};
+        ZSTD_inBuffer in = {p, avail, 0};
         size_t ret = ZSTD_decompressStream(r->zd, &out, &in);
         if (ZSTD_isError(ret)) {
             char msg[160];
@@ -147,18 +144,22 @@ static long rd_fill(struct rec_reader *r, int *at_boundary)
         }
         r->ipos += in.pos;
         msgpack_unpacker_buffer_consumed(&r->up, out.pos);
-        if (ret == 0) { /* frame complete: the next bytes may be another frame or plain msgpack */
+        if (ret == 0) /* frame complete: more frames or plain msgpack may follow */
             r->in_zstd = 0;
-            *at_boundary = 1;
-        }
         return (long)out.pos;
     }
-    size_t n = r->ilen - r->ipos;
+    /* plain: up to the next possible frame start (keep 3 bytes that may begin a magic) */
+    size_t n = r->eof ? avail : avail - 3;
+    for (size_t i = 1; i + 4 <= avail; i++)
+        if (p[i] == zstd_magic[0] && !memcmp(p + i, zstd_magic, 4)) {
+            n = i;
+            break;
+        }
     if (!msgpack_unpacker_reserve_buffer(&r->up, n))
         enprintf(EXIT_IO, "out of memory");
-    memcpy(msgpack_unpacker_buffer(&r->up), r->ibuf + r->ipos, n);
+    memcpy(msgpack_unpacker_buffer(&r->up), p, n);
     msgpack_unpacker_buffer_consumed(&r->up, n);
-    r->ipos = r->ilen;
+    r->ipos += n;
     return (long)n;
 }
 
@@ -194,13 +195,23 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj)
         msgpack_unpack_return ret = msgpack_unpacker_next(&r->up, &r->res);
         if (ret == MSGPACK_UNPACK_SUCCESS) {
             msgpack_object *o = &r->res.data;
-            if (o->type != MSGPACK_OBJECT_MAP)
+            r->is_header = 0;
+            if (o->type != MSGPACK_OBJECT_MAP) {
+                if (r->raw) { /* inspection tools show whatever is there */
+                    r->index++;
+                    *obj = o;
+                    return 1;
+                }
                 return rd_error(r, "not a msgpack map (is this a moleblend stream?)");
-            const msgpack_object *s = mp_map_get(o, "schema");
-            if (s) {
+            }
+            if (mp_map_get(o, "schema")) {
                 if (rd_header(r, o))
                     return -1;
-                continue;
+                if (!r->raw)
+                    continue;
+                r->is_header = 1;
+                *obj = o;
+                return 1;
             }
             r->index++;
             *obj = o;
@@ -210,18 +221,18 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj)
             return rd_error(r, "malformed msgpack");
         if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
             enprintf(EXIT_IO, "out of memory");
-        /* CONTINUE: need more bytes */
-        size_t pending = r->up.used - r->up.off;
-        if (pending > r->max_bytes) {
+        /* CONTINUE: bytes of the partial object so far (msgpack consumes container headers
+         * early, so used - off alone can be 0 inside a record) */
+        if (msgpack_unpacker_message_size(&r->up) > r->max_bytes) {
             char msg[128];
             snprintf(msg, sizeof msg, "record exceeds %zu bytes (--max-record-bytes)", r->max_bytes);
             return rd_error(r, msg);
         }
-        long n = rd_fill(r, &r->boundary);
+        long n = rd_fill(r);
         if (n == -2)
             return -1;
         if (n == -1) {
-            if (r->up.used > r->up.off)
+            if (msgpack_unpacker_message_size(&r->up) > 0)
                 return rd_error(r, "truncated record at end of stream");
             return 0;
         }

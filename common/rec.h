@@ -43,7 +43,6 @@ struct rec_reader {
     /* zstd */
     ZSTD_DCtx *zd;
     int in_zstd;       /* currently inside a zstd frame */
-    int boundary;      /* at a frame boundary: the next bytes may start a zstd frame */
     unsigned char *ibuf;
     size_t ilen, ipos, icap;
     int eof;
@@ -54,13 +53,18 @@ struct rec_reader {
     int want_version;
     char schema[64];   /* last header seen */
     int version;
+    /* raw mode (mpk2json, mpk-shard): also return header records (is_header = 1) and
+     * non-map objects instead of skipping / rejecting them */
+    int raw;
+    int is_header;
 };
 
 /* Open path ("-" or NULL = stdin). Returns 0, or -1 after reporting (errno kept). */
 int rec_reader_open(struct rec_reader *r, const char *path, size_t max_bytes);
 /* Next data record. Returns 1 with *obj valid until the next call, 0 at clean end of stream,
  * -1 on error after reporting "argv0: name: record N: what" (truncated, malformed, oversize,
- * schema mismatch). After -1 the stream cannot continue. *is_io set to 1 for read errors. */
+ * schema mismatch). After -1 the stream cannot continue; rec_reader_io_error tells a read
+ * error (exit 3) from bad data (exit 1). */
 int rec_read_next(struct rec_reader *r, msgpack_object **obj);
 int rec_reader_io_error(const struct rec_reader *r);
 void rec_reader_close(struct rec_reader *r);

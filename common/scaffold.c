@@ -252,6 +252,35 @@ static void search(struct canon *c, uint32_t *col)
     free(c2);
 }
 
+/* H count RDKit computes for an atom whose noImplicit flag was cleared (MurckoDecompose on a
+ * bracket / chiral keeper): smallest allowed valence >= bond valence, minus the bond valence.
+ * bv2 = twice the bond valence (aromatic bonds count 3). Returns -1 if no rule is known. */
+static int default_h(int z, int chg, int bv2)
+{
+    static const struct {
+        uint8_t z;
+        int8_t chg;
+        uint8_t v[3];
+    } tab[] = {
+        {5, 0, {3}},       {5, -1, {4}},      {6, 0, {4}},       {7, 0, {3}},
+        {7, 1, {4}},       {7, -1, {2}},      {8, 0, {2}},       {8, 1, {3}},
+        {8, -1, {1}},      {9, 0, {1}},       {14, 0, {4}},      {15, 0, {3, 5, 7}},
+        {15, 1, {4}},      {16, 0, {2, 4, 6}}, {16, 1, {3, 5}},  {16, -1, {1}},
+        {17, 0, {1}},      {33, 0, {3, 5, 7}}, {33, 1, {4}},     {34, 0, {2, 4, 6}},
+        {34, 1, {3, 5}},   {35, 0, {1}},      {52, 0, {2, 4, 6}}, {53, 0, {1, 3, 5}},
+    };
+    int bv = bv2 / 2; /* aromatic halves round down (a fused aromatic C: 4.5 -> 4) */
+    for (size_t t = 0; t < sizeof tab / sizeof *tab; t++) {
+        if (tab[t].z != z || tab[t].chg != chg)
+            continue;
+        for (int k = 0; k < 3 && tab[t].v[k]; k++)
+            if (tab[t].v[k] >= bv)
+                return tab[t].v[k] - bv;
+        return 0;
+    }
+    return -1;
+}
+
 static uint32_t bond_code(uint8_t bo)
 {
     switch (bo) {
@@ -335,14 +364,17 @@ int scaffold_key(const struct scaffold_graph *g, struct buf *key, uint8_t *keep_
             continue;
         int chg = g->chg ? g->chg[i] : 0, h = g->hs ? g->hs[i] : 0;
         int arom = g->arom ? g->arom[i] != 0 : 0, noimp = g->noimp ? g->noimp[i] != 0 : 0;
-        int lost = 0, lostord = 0;
+        int lost = 0, lostord = 0, bv2 = 0;
         for (uint32_t e = G.off[i]; e < G.off[i + 1]; e++) {
             uint32_t w = G.nbr[e];
-            if (kept[w])
-                continue;
             uint8_t bo = g->btype[G.bid[e]];
+            int o2 = bo == BO_TRIPLE ? 6 : bo == BO_DOUBLE ? 4 : bo == BO_AROMATIC ? 3 : 2;
+            if (kept[w]) {
+                bv2 += o2;
+                continue;
+            }
             lost++;
-            lostord += bo == BO_TRIPLE ? 3 : bo == BO_DOUBLE ? 2 : 1;
+            lostord += o2 / 2;
         }
         /* RDKit MurckoDecompose: a keeper losing a neighbour gets one explicit H if it is an
          * aromatic heteroatom or an aromatic C+; otherwise its H is recomputed from valence
@@ -360,6 +392,8 @@ int scaffold_key(const struct scaffold_graph *g, struct buf *key, uint8_t *keep_
             ;
         else if (!keeper[i] && noimp)
             ;
+        else if (noimp && default_h(g->z[i], chg, bv2) >= 0)
+            h = default_h(g->z[i], chg, bv2); /* noImplicit cleared: valence model decides */
         else
             h += lostord;
         if (!g->hs)

@@ -99,7 +99,8 @@ int main(int argc, char **argv)
     (void)T;
     /* reference: sgemm (B*T x C) x (C x C) */
     int M = (int)(B * T), Ci = c.d_model;
-    float *x = ecalloc((size_t)M * Ci, 4), *w = ecalloc((size_t)Ci * Ci, 4), *y = ecalloc((size_t)M * Ci, 4);
+    float *x = ecalloc((size_t)M * Ci, 4), *w = ecalloc((size_t)Ci * Ci, 4),
+          *y = ecalloc((size_t)M * Ci, 4);
     for (size_t i = 0; i < (size_t)M * Ci; i++)
         x[i] = (float)(i % 7) * 0.1f;
     int reps = 20;
@@ -108,11 +109,13 @@ int main(int argc, char **argv)
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, Ci, Ci, 1, x, Ci, w, Ci, 0, y, Ci);
     double tg = (cpu_now() - t0) / reps, gemm = 2.0 * M * Ci * Ci / tg / 1e9;
     printf("config %s B %d N %d train %d: forward %.2f ms, backward %.2f ms, step %.2f ms wall, "
-           "%.2f ms cpu, %.1f mol/s wall, %.1f mol/cpu-s\n", cfgname, B, n, train, tf * 1e3,
-           tb * 1e3, (tf + tb) * 1e3, cpu * 1e3, B / (tf + tb), B / cpu);
+           "%.2f ms cpu, %.1f mol/s wall, %.1f mol/cpu-s\n",
+           cfgname, B, n, train, tf * 1e3, tb * 1e3, (tf + tb) * 1e3, cpu * 1e3, B / (tf + tb),
+           B / cpu);
     printf("encoder GEMM work: %.2f GFLOP fwd, ~%.2f fwd+bwd: %.1f GFLOP/s; plain sgemm %dx%dx%d: "
-           "%.1f GFLOP/s (ratio %.0f%%; per cpu-second)\n", fl / 1e9, 3 * fl / 1e9, 3 * fl / cpu / 1e9,
-           M, Ci, Ci, gemm, 100 * (3 * fl / cpu / 1e9) / gemm);
+           "%.1f GFLOP/s (ratio %.0f%%; per cpu-second)\n",
+           fl / 1e9, 3 * fl / 1e9, 3 * fl / cpu / 1e9, M, Ci, Ci, gemm,
+           100 * (3 * fl / cpu / 1e9) / gemm);
     printf("loss %.4f\n", m.loss);
     free(x), free(w), free(y);
     for (int k = 0; k < B; k++)

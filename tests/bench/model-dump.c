@@ -67,7 +67,8 @@ int main(int argc, char **argv)
     dump(argv[4], "emb.bin", emb, (size_t)k * c.d_model);
     float *atoms = emalloc((size_t)k * b.N * c.d_model * sizeof(float));
     for (int q = 0; q < k; q++)
-        memcpy(atoms + (size_t)q * b.N * c.d_model, model_out(&m) + ((size_t)q * m.T + 1) * c.d_model,
+        memcpy(atoms + (size_t)q * b.N * c.d_model,
+               model_out(&m) + ((size_t)q * m.T + 1) * c.d_model,
                (size_t)b.N * c.d_model * sizeof(float));
     dump(argv[4], "atoms.bin", atoms, (size_t)k * b.N * c.d_model);
     char path[4096];

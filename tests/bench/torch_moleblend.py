@@ -385,11 +385,12 @@ def dump_floats(path, arr):
 
 def main():
     ap = argparse.ArgumentParser(description="PyTorch MoleBLEND reference (oracle, benchmark)")
-    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode"],
+    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode", "count"],
                     help="encode: eval forward, graph-token embeddings; train: timed AdamW steps "
                          "(pretraining); loss: eval-mode pretraining loss of the first batch; "
                          "check-encode: compare the emb (and aemb) keys of a C `encode` output "
-                         "stream with this model (needs --ckpt); exit 1 above --tol")
+                         "stream with this model (needs --ckpt); exit 1 above --tol; "
+                         "count: print the number of data records")
     ap.add_argument("input")
     ap.add_argument("--config", default="small", help="preset (ignored with --ckpt)")
     ap.add_argument("--ckpt", default=None, help="moleblend checkpoint: sizes and weights")
@@ -409,6 +410,9 @@ def main():
     ap.add_argument("--state-dict", default=None, help="load weights from this torch file")
     ap.add_argument("--tol", type=float, default=1e-4, help="check-encode: max relative diff")
     args = ap.parse_args()
+    if args.cmd == "count":
+        print(sum(1 for _ in read_stream(args.input)))
+        return 0
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     recs = list(read_stream(args.input))
@@ -432,7 +436,7 @@ def main():
     if args.cmd == "encode":
         model.eval()
         embs, atoms = [], []
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with torch.no_grad():
             for i in range(0, len(recs), args.batch):
                 bt = collate(recs[i:i + args.batch], args.mode, add_noise=False)
@@ -441,12 +445,13 @@ def main():
                 if args.atoms_out:
                     for b, r in enumerate(recs[i:i + args.batch]):
                         atoms.append(out["atoms"][b, :int(r["n"])])
-        el = time.perf_counter() - t0
+        el, cpu = time.perf_counter() - t0, time.process_time() - c0
         if args.emb_out:
             dump_floats(args.emb_out, torch.cat(embs).numpy())
         if args.atoms_out:
             dump_floats(args.atoms_out, torch.cat(atoms).numpy())
-        print(f"torch encode: {len(recs)} mols {el:.3f} s {len(recs) / el:.1f} mol/s")
+        print(f"torch encode: {len(recs)} mols {el:.3f} s {len(recs) / el:.1f} mol/s "
+              f"cpu {cpu:.3f} s {len(recs) / cpu:.1f} mol/s")
     elif args.cmd == "loss":
         model.eval()
         bt = collate(recs[:args.batch], args.mode)
@@ -468,10 +473,10 @@ def main():
         if not batches:
             batches = [collate(recs, args.mode)]
         nmol = 0
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for step in range(args.steps + args.warmup):
             if step == args.warmup:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 nmol = 0
             bt = batches[step % len(batches)]
             out = model(bt)
@@ -481,8 +486,9 @@ def main():
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             opt.step()
             nmol += bt["B"]
-        el = time.perf_counter() - t0
-        print(f"torch train: {nmol} mols {el:.3f} s {nmol / el:.1f} mol/s loss {loss.item():.4f}")
+        el, cpu = time.perf_counter() - t0, time.process_time() - c0
+        print(f"torch train: {nmol} mols {el:.3f} s {nmol / el:.2f} mol/s "
+              f"cpu {cpu:.3f} s {nmol / cpu:.2f} mol/s loss {loss.item():.4f}")
 
 
 if __name__ == "__main__":

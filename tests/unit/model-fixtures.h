@@ -44,8 +44,8 @@ static void fx_mol(struct mol *m, int n, int mode, int two_parts, struct rng *r)
     }
     uint8_t *bf = mol_alloc(m, MOL_F_bf, 3 * (size_t)nb);
     for (int k = 0; k < nb; k++) {
-        bf[3 * k] = (uint8_t)rng_below(r, 5);      /* 4 = misc -> edge class ignored */
-        bf[3 * k + 1] = (uint8_t)rng_below(r, 4);  /* 3 = CIS -> ignored */
+        bf[3 * k] = (uint8_t)rng_below(r, 5);     /* 4 = misc -> edge class ignored */
+        bf[3 * k + 1] = (uint8_t)rng_below(r, 4); /* 3 = CIS -> ignored */
         bf[3 * k + 2] = (uint8_t)rng_below(r, 2);
         deg[bonds[2 * k]]++, deg[bonds[2 * k + 1]]++;
     }

@@ -95,8 +95,8 @@ static void grad_case(const char *label, struct model_config cfg, const int *mod
     int acct = 0;
     while (acct + 1 < MODEL_NPARAM && m.param_offsets[acct + 1] <= acci)
         acct++;
-    CHECK_MSG(accd < 1e-3, "%s: second backward did not double the gradients (rel %g at %s)",
-              label, accd, model_param_names[acct]);
+    CHECK_MSG(accd < 1e-3, "%s: second backward did not double the gradients (rel %g at %s)", label,
+              accd, model_param_names[acct]);
 
     int ntens = 0, nbad_total = 0;
     for (int t = 0; t < MODEL_NPARAM; t++) {
@@ -156,8 +156,9 @@ static void grad_case(const char *label, struct model_config cfg, const int *mod
                 maxrel_all = rel;
         }
         printf("# %s %-12s %8zu floats: max rel err %.2e (%.2e where |a-n| > atol; coords %d, "
-               "nonzero grads %d)%s\n", label, model_param_names[t], sz, maxrel_all, maxrel, ni,
-               nonzero, nbad ? "  FAIL" : "");
+               "nonzero grads %d)%s\n",
+               label, model_param_names[t], sz, maxrel_all, maxrel, ni, nonzero,
+               nbad ? "  FAIL" : "");
         CHECK_MSG(nonzero > 0, "%s: tensor %s gets no gradient", label, model_param_names[t]);
         nbad_total += nbad;
     }
@@ -215,8 +216,8 @@ static void test_grad_reg2d(void)
 static void test_grad_reg3d(void)
 {
     int modes[3] = {MODE_3D, MODE_3D, MODE_3D}, sizes[3] = {6, 4, 7};
-    int unused[] = {MODEL_P_in_deg_emb, MODEL_P_out_deg_emb, MODEL_P_spd_emb, MODEL_P_edge_emb,
-                    MODEL_P_edge_dis, -1};
+    int unused[] = {MODEL_P_in_deg_emb, MODEL_P_out_deg_emb, MODEL_P_spd_emb,
+                    MODEL_P_edge_emb,   MODEL_P_edge_dis,    -1};
     grad_case("reg3d", tiny(MODEL_TASK_REG, 1, 2), modes, sizes, 3, 14, unused);
 }
 

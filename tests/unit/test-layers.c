@@ -17,7 +17,10 @@ static float *rnd(size_t n, float sd)
     return p;
 }
 
-static float *zeros(size_t n) { return ecalloc(n, sizeof(float)); }
+static float *zeros(size_t n)
+{
+    return ecalloc(n, sizeof(float));
+}
 
 static void test_matmul(void)
 {
@@ -87,7 +90,8 @@ static void attention_case(float p)
         int bad = 0;
         for (int k = 0; k < 12; k++) {
             int isb = k % 2;
-            size_t i = isb ? (size_t)rng_below(&R, (uint32_t)na) : (size_t)rng_below(&R, (uint32_t)nq);
+            size_t i =
+                isb ? (size_t)rng_below(&R, (uint32_t)na) : (size_t)rng_below(&R, (uint32_t)nq);
             float *x = isb ? bias : qkv;
             if (x[i] == -INFINITY)
                 continue;
@@ -103,8 +107,8 @@ static void attention_case(float p)
             x[i] = old;
             double num = (l[0] - l[1]) / 2e-2, an = isb ? db2[i] : dq2[i] / 2;
             if (fabs(num - an) > 1e-3 + 1e-2 * fabs(num))
-                bad++, printf("#   attention fd %s[%zu]: %g vs %g\n", isb ? "bias" : "qkv", i,
-                              an, num);
+                bad++, printf("#   attention fd %s[%zu]: %g vs %g\n", isb ? "bias" : "qkv", i, an,
+                              num);
         }
         CHECK(bad == 0);
     }
@@ -112,8 +116,14 @@ static void attention_case(float p)
     free(dy), free(dq1), free(db1), free(g1), free(dq2), free(db2), free(g2);
 }
 
-static void test_attention(void) { attention_case(0.0f); }
-static void test_attention_dropout(void) { attention_case(0.3f); }
+static void test_attention(void)
+{
+    attention_case(0.0f);
+}
+static void test_attention_dropout(void)
+{
+    attention_case(0.3f);
+}
 
 static void test_bilinear(void)
 {
@@ -187,8 +197,7 @@ static void test_layernorm_gelu_fd(void)
         gelu_forward(&yb, &b, 1);
         CHECK_CLOSE(dys[i], (ya - yb) / 2e-2, 1e-3);
     }
-    free(x), free(g), free(bb), free(wo), free(o), free(mu), free(rs), free(dx), free(dg),
-        free(db);
+    free(x), free(g), free(bb), free(wo), free(o), free(mu), free(rs), free(dx), free(dg), free(db);
 }
 
 static void test_dropout_embedding(void)

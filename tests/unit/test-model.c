@@ -106,8 +106,7 @@ static void test_permutation(void)
         const float *o2 = model_out(&m);
         double dg = maxdiff(o1, o2, (size_t)C), da = 0, dd = 0;
         for (int k = 0; k < n; k++) {
-            double x = maxdiff(o1 + (size_t)(1 + perm[k]) * C, o2 + (size_t)(1 + k) * C,
-                               (size_t)C);
+            double x = maxdiff(o1 + (size_t)(1 + perm[k]) * C, o2 + (size_t)(1 + k) * C, (size_t)C);
             da = x > da ? x : da;
             if (ti == 0) {
                 x = maxdiff(d1 + 3 * perm[k], model_denoise_pred(&m) + 3 * k, 3);
@@ -115,7 +114,8 @@ static void test_permutation(void)
             }
         }
         printf("# task %d: graph emb diff %.2g, atom diff %.2g, denoise diff %.2g, loss %.6f vs "
-               "%.6f\n", tasks[ti], dg, da, dd, loss1, m.loss);
+               "%.6f\n",
+               tasks[ti], dg, da, dd, loss1, m.loss);
         CHECK(dg < 1e-4 && da < 1e-4 && dd < 1e-4);
         CHECK_CLOSE(loss1, m.loss, 1e-4 * (1 + fabs(loss1)));
         /* a non-trivial molecule: the outputs do differ between atoms */
@@ -173,7 +173,8 @@ static void test_rigid_motion(void)
     double dtr = maxdiff(o1, model_out(&m), (size_t)T * C);
     double dtrd = maxdiff(d1, model_denoise_pred(&m), 8 * 3);
     printf("# rotation+translation: states diff %.2g; translation: states %.2g, denoise %.2g, "
-           "loss %.6f vs %.6f\n", drot, dtr, dtrd, l1, m.loss);
+           "loss %.6f vs %.6f\n",
+           drot, dtr, dtrd, l1, m.loss);
     CHECK(drot < 2e-4);
     CHECK(dtr < 2e-4 && dtrd < 2e-4);
     CHECK_CLOSE(l1, m.loss, 1e-4 * (1 + fabs(l1)));
@@ -287,8 +288,8 @@ static void test_param_counts(void)
      * (lm_head_transform_weight 768x768+768, its LN 2x768, embed_out 768, learned bias 1) */
     size_t lm_head = 768 * 768 + 768 + 2 * 768 + 768 + 1;
     printf("# base: 2D %zu (SPEC 47084608), +3D %zu (SPEC 47207648), pretraining %zu "
-           "(SPEC 50120106 - unused LM head %zu = %zu)\n", n2d, n3d, npt, lm_head,
-           (size_t)50120106 - lm_head);
+           "(SPEC 50120106 - unused LM head %zu = %zu)\n",
+           n2d, n3d, npt, lm_head, (size_t)50120106 - lm_head);
     CHECK_EQ_INT(n2d, 47084608);
     CHECK_EQ_INT(n3d, 47207648);
     CHECK_EQ_INT(npt, 50120106 - lm_head);

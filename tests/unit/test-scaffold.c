@@ -163,6 +163,16 @@ static void test_hydrogens(void)
     b = key_of("[cH-]1cccc1", NULL, h_cph);
     CHECK(strcmp(a, b) != 0);
     free(a), free(b);
+    /* a bracket keeper gets its H from the valence model: hypervalent [PH](C)(C) in a ring
+     * becomes PH (RDKit: C1CC[PH](C)(C)C1 -> C1CCPC1), not PH3 */
+    static const uint8_t h_p5[] = {2, 2, 2, 1, 3, 3, 2}, h_p3[] = {2, 2, 2, 1, 2};
+    static const uint8_t h_p3b[] = {2, 2, 2, 3, 2};
+    a = key_of("C1CC[PH](C)(C)C1", NULL, h_p5), b = key_of("C1CCPC1", NULL, h_p3);
+    CHECK_MSG(!strcmp(a, b), "%s vs %s", a, b);
+    free(b);
+    b = key_of("C1CC[PH3]C1", NULL, h_p3b);
+    CHECK(strcmp(a, b) != 0);
+    free(a), free(b);
 }
 
 static void test_bad(void)

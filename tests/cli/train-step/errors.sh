@@ -26,6 +26,12 @@ train-step --finetune --task classification --labels hasO --init c.ckpt --batch 
     --valid tr.mpk --best best.ckpt -q tr.mpk
 expect_code 3 train-step $O --steps 6 --resume best.ckpt tr.mpk 2>err.txt
 grep_q 'optimizer' err.txt
+# mismatched: 3D fine-tuning from a 2D-only checkpoint (no 3D module tensors)
+train-step --finetune --task classification --labels hasO --config tiny --batch 4 --steps 2 -q \
+    --save ft2d.ckpt tr.mpk
+expect_code 3 train-step --finetune --task classification --labels hasO --mode 3d --init ft2d.ckpt \
+    --batch 4 --steps 2 -q tr.mpk 2>err.txt
+grep_q "tensor 'g_means' is missing; hint" err.txt
 # resuming with input that is too short
 mkmols -n 2 -s 1 >short.mpk
 expect_code 1 train-step $O --steps 6 --resume c.ckpt short.mpk 2>err.txt
