@@ -50,7 +50,7 @@ static void usage(void)
         "  -k, --keep-going      skip rejected records (exit 1 at the end if any)\n"
         "  --zstd[=LEVEL]        zstd-compress the output (default level 3)\n"
         "  --progress            progress on stderr (default when stderr is a terminal)\n"
-        "  -q, --quiet           no summary;  -v, --verbose  more\n"
+        "  -q, --quiet           no summary unless a record was rejected;  -v more\n"
         "  -f, --force           write binary output to a terminal\n"
         "  -h, --help            this help;  -V, --version  version\n"
         "Summary on stderr: 'read N, written W, rejected R' (N = W + R).\n"
@@ -79,7 +79,8 @@ static void reject(struct run *r, const char *src, long long rec, uint32_t line,
     r->nrejected++;
     if (r->status < EXIT_DATA)
         r->status = EXIT_DATA;
-    if (verbosity > 0) {
+    /* a rejected record is always reported, -q only drops the summary of a clean run */
+    {
         if (rec < 0)
             weprintf("%s: %s", src, what);
         else if (line)
@@ -337,7 +338,7 @@ int main(int argc, char **argv)
         r.status = EXIT_IO;
     if (r.rej && fshut(r.rej, r.rej_name))
         r.status = EXIT_IO;
-    if (verbosity > 0)
+    if (verbosity > 0 || r.nrejected)
         weprintf("read %llu, written %llu, rejected %llu", (unsigned long long)r.nread,
                  (unsigned long long)r.nwritten, (unsigned long long)r.nrejected);
     return r.status;

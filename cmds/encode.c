@@ -84,6 +84,8 @@ static int mode_for(const struct enc *E, const struct mol *m)
 {
     if (E->force_mode >= 0)
         return E->force_mode;
+    if (!E->m.cfg.has_3d) /* a 2D-only encoder: every record is 2D */
+        return MODE_2D;
     if (m->mode >= 0 && (m->mode != MODE_BLEND || (m->pmask && m->amask)))
         return m->mode;
     if (E->ck_mode != MODE_BLEND)
@@ -97,8 +99,9 @@ static int check_one(struct enc *E, struct item *it)
     char err[256];
     const struct mol *p = &it->m;
     struct batch_opts bo = {0, MODE_2D, NULL};
-    if (it->m.mode == MODE_3D && !E->m.cfg.has_3d) {
-        weprintf("%s: record %llu: 3D input but the checkpoint has no 3D module (use --mode 2d)",
+    if (it->m.mode != MODE_2D && !E->m.cfg.has_3d) {
+        weprintf("%s: record %llu: 3D or blended input but the checkpoint has no 3D module "
+                 "(use --mode 2d)",
                  it->src, (unsigned long long)it->idx);
         return -1;
     }
@@ -266,9 +269,9 @@ int main(int argc, char **argv)
     E.max_fixed = max_atoms > 0;
     E.ck_mode = !E.meta.input_mode ? MODE_BLEND : !strcmp(E.meta.input_mode, "2d") ? MODE_2D
                 : !strcmp(E.meta.input_mode, "3d") ? MODE_3D : MODE_BLEND;
-    if (E.force_mode == MODE_3D && !cfg.has_3d) {
+    if (E.force_mode >= 0 && E.force_mode != MODE_2D && !cfg.has_3d) {
         ckpt_meta_free(&E.meta);
-        eusage(usage_line, "--mode 3d: the checkpoint has no 3D module");
+        eusage(usage_line, "--mode 3d/blend: the checkpoint has no 3D module");
     }
     E.cfg = cfg;
     E.C = cfg.d_model;

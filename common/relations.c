@@ -118,60 +118,68 @@ int rel_spd_paths(uint32_t n, uint32_t nb, const uint16_t *bonds, uint16_t *spd,
 #endif
         }
     }
-    /* compact to stride n */
+    /* final values (stride n for spd, st for M and P), largest finite distance, and a counting
+     * sort of the pairs at distance >= 2 */
+    int32_t *cnt = w->Q + nn, *order = w->Q;
+    int maxd = 1;
     for (uint32_t i = 0; i < n; i++) {
-        memmove(M + (size_t)i * n, M + (size_t)i * st, n * sizeof *M);
-        memmove(P + (size_t)i * n, P + (size_t)i * st, n * sizeof *P);
-    }
-    for (size_t t = 0; t < nn; t++) {
-        if (M[t] >= U) {
-            M[t] = U;
-            P[t] = U;
+        int16_t *Mi = M + (size_t)i * st, *Pi = P + (size_t)i * st;
+        const int32_t *Bi = B + (size_t)i * n;
+        uint16_t *si = spd + (size_t)i * n;
+        for (uint32_t j = 0; j < n; j++) {
+            if (Mi[j] >= U) {
+                Mi[j] = U;
+                Pi[j] = U;
+            } else if (Mi[j] > maxd) {
+                maxd = Mi[j];
+            }
+            if (Bi[j] >= 0)
+                Pi[j] = -1;
+            si[j] = (uint16_t)Mi[j];
         }
-        if (B[t] >= 0)
-            P[t] = -1;
-        spd[t] = (uint16_t)M[t];
     }
     if (!path)
         return 0;
     /* gen_edge_input: nodes(i,j) = nodes(i,k) + nodes(k,j)[1:] with k = path[i][j], so the
      * hop list of (i,j) is the hop list of (i,k) followed by that of (k,j). Fill the pairs in
      * order of increasing distance (both parts are strictly shorter). */
-    for (size_t t = 0; t < nn * MOL_HOPS; t++)
-        path[t] = MOL_NO_BOND;
-    int32_t *cnt = w->Q + nn, *order = w->Q; /* counting sort by distance 2..509 */
-    int maxd = 1;
-    for (size_t t = 0; t < nn; t++)
-        if (M[t] < U && M[t] > maxd)
-            maxd = M[t];
     memset(cnt, 0, (size_t)(maxd + 2) * sizeof *cnt);
-    for (size_t t = 0; t < nn; t++)
-        if (M[t] >= 2 && M[t] < U)
-            cnt[M[t] + 1]++;
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t j = 0; j < n; j++) {
+            int16_t d = M[(size_t)i * st + j];
+            if (d >= 2 && d < U)
+                cnt[d + 1]++;
+        }
     for (int d = 1; d <= maxd + 1; d++)
         cnt[d] += cnt[d - 1];
     for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < n; j++) {
             size_t t = (size_t)i * n + j;
-            if (B[t] >= 0)
-                path[t * MOL_HOPS] = (uint16_t)B[t];
-            else if (M[t] >= 2 && M[t] < U)
-                order[cnt[M[t]]++] = (int32_t)(i << 16 | j);
+            int16_t d = M[(size_t)i * st + j];
+            uint16_t *pp = path + t * MOL_HOPS;
+            if (d >= 2 && d < U) {
+                order[cnt[d]++] = (int32_t)(i << 16 | j);
+                continue;
+            }
+            pp[0] = B[t] >= 0 ? (uint16_t)B[t] : MOL_NO_BOND;
+            for (int e = 1; e < MOL_HOPS; e++)
+                pp[e] = MOL_NO_BOND;
         }
     size_t npairs = (size_t)cnt[maxd];
     for (size_t q = 0; q < npairs; q++) {
         uint32_t i = (uint32_t)order[q] >> 16, j = (uint32_t)order[q] & 0xffff;
-        size_t t = (size_t)i * n + j;
-        uint32_t k = (uint32_t)P[t];
-        size_t ik = (size_t)i * n + k, kj = (size_t)k * n + j;
-        int dik = M[ik] < MOL_HOPS ? M[ik] : MOL_HOPS;
-        uint16_t *dst = path + t * MOL_HOPS;
-        const uint16_t *a = path + ik * MOL_HOPS, *b = path + kj * MOL_HOPS;
+        uint32_t k = (uint32_t)P[(size_t)i * st + j];
+        int dik = M[(size_t)i * st + k], dkj = M[(size_t)k * st + j];
+        uint16_t *dst = path + ((size_t)i * n + j) * MOL_HOPS;
+        const uint16_t *pa = path + ((size_t)i * n + k) * MOL_HOPS;
+        const uint16_t *pb = path + ((size_t)k * n + j) * MOL_HOPS;
         int d = 0;
-        for (; d < dik; d++)
-            dst[d] = a[d];
-        for (int e = 0; d < MOL_HOPS && e < M[kj]; d++, e++)
-            dst[d] = b[e];
+        for (; d < dik && d < MOL_HOPS; d++)
+            dst[d] = pa[d];
+        for (int e = 0; d < MOL_HOPS && e < dkj; d++, e++)
+            dst[d] = pb[e];
+        for (; d < MOL_HOPS; d++)
+            dst[d] = MOL_NO_BOND;
     }
     return 0;
 }

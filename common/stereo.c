@@ -53,8 +53,6 @@ struct st {
     int have_ranks;
     int geom;                  /* bond E/Z from coordinates instead of directions */
     /* ranking scratch */
-    int32_t *hist;  /* n * hstride */
-    uint32_t hstride;
     int32_t *rows;
     size_t rows_cap;
     uint32_t *idx, *tmp;
@@ -217,11 +215,16 @@ static uint32_t nbr_entry(const struct st *s, uint32_t a, int32_t *out)
     return len;
 }
 
-/* iterateCIPRanks: invars are the seeds; seeded = 1 starts each entry with the invariant itself
- * (re-ranking), else with (atomic number, invariant rank). */
+/* iterateCIPRanks. RDKit starts each atom's entry with (atomic number, invariant rank), or with
+ * the invariant itself when re-ranking (seeded), appends the sorted neighbour part, ranks, and
+ * keeps the history of its ranks as the entry's prefix. Every new rank orders atoms exactly as
+ * that whole prefix does (each rank refines the previous ones; the invariant sorts by atomic
+ * number first), so the prefix is replaced by the current rank: same ranks, no O(n^2) history.
+ * Stops when all ranks are distinct, the number of ranks stops growing, or after n/2+1 rounds. */
 static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
 {
     uint32_t n = s->n;
+    (void)seeded;
     if (n == 0)
         return 0;
     /* initial ranks from the invariants */
@@ -231,17 +234,6 @@ static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
     for (uint32_t i = 0; i < n; i++)
         s->rows[i] = (int32_t)invars[i];
     rank_rows(s);
-    uint32_t hlen;
-    for (uint32_t i = 0; i < n; i++) {
-        int32_t *h = s->hist + (size_t)i * s->hstride;
-        if (seeded) {
-            h[0] = (int32_t)invars[i];
-        } else {
-            h[0] = s->m->z[i];
-            h[1] = (int32_t)s->rank[i];
-        }
-    }
-    hlen = seeded ? 1 : 2;
     uint32_t max_its = n / 2 + 1, its = 0;
     long last = -1;
     uint32_t nranks = max_rank(s) + 1;
@@ -252,24 +244,19 @@ static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
             if (l > longest)
                 longest = l;
         }
-        s->row_len = hlen + longest;
+        s->row_len = 1 + longest;
         if (rows_reserve(s, (size_t)n * s->row_len))
             return -1;
         for (uint32_t i = 0; i < n; i++) {
             int32_t *r = s->rows + (size_t)i * s->row_len;
-            memcpy(r, s->hist + (size_t)i * s->hstride, hlen * sizeof *r);
-            uint32_t l = nbr_entry(s, i, r + hlen);
-            for (uint32_t k = hlen + l; k < s->row_len; k++)
+            r[0] = (int32_t)s->rank[i];
+            uint32_t l = nbr_entry(s, i, r + 1);
+            for (uint32_t k = 1 + l; k < s->row_len; k++)
                 r[k] = -1;
         }
         last = (long)nranks;
         rank_rows(s);
         nranks = max_rank(s) + 1;
-        if ((uint32_t)last != nranks) {
-            for (uint32_t i = 0; i < n; i++)
-                s->hist[(size_t)i * s->hstride + its + 1] = (int32_t)s->rank[i];
-            hlen = its + 2;
-        }
         its++;
     }
     return 0;
@@ -1100,7 +1087,7 @@ static int implicit_h_estimate(const struct adj *g, uint32_t a)
     case 16: vl = chg ? NULL : v_s; break;
     default: vl = NULL;
     }
-    if (!vl || m->rad) /* radicals and unusual elements: no implicit H */
+    if (!vl || (m->rad && m->rad[a])) /* radicals and unusual elements: no implicit H */
         return 0;
     for (int i = 0; vl[i] >= 0; i++)
         if (vl[i] >= ev)
@@ -1144,7 +1131,7 @@ int stereo_tags_from_coords(struct mol *m, char *err, size_t errlen)
 static void st_free(struct st *s)
 {
     free(s->off), free(s->nbr), free(s->nbd), free(s->tag), free(s->cip), free(s->bst);
-    free(s->dir), free(s->cand), free(s->rank), free(s->hist), free(s->rows), free(s->idx);
+    free(s->dir), free(s->cand), free(s->rank), free(s->rows), free(s->idx);
     free(s->tmp);
 }
 
@@ -1178,7 +1165,6 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
     s.p = p;
     s.n = n;
     s.nb = nb;
-    s.hstride = n / 2 + 4;
     size_t n1 = n + 1, b1 = nb + 1;
     s.tag = calloc(n1, 1);
     s.cip = calloc(n1, 1);
@@ -1186,11 +1172,10 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
     s.bst = calloc(b1, 1);
     s.dir = calloc(b1, 1);
     s.rank = calloc(n1, sizeof *s.rank);
-    s.hist = malloc(n1 * s.hstride * sizeof *s.hist);
     s.idx = malloc(n1 * sizeof *s.idx);
     s.tmp = malloc(n1 * sizeof *s.tmp);
     uint8_t *keep = calloc(n1, 1);
-    if (!s.tag || !s.cip || !s.cand || !s.bst || !s.dir || !s.rank || !s.hist || !s.idx ||
+    if (!s.tag || !s.cip || !s.cand || !s.bst || !s.dir || !s.rank || !s.idx ||
         !s.tmp || !keep || build_adj(m, &s.off, &s.nbr, &s.nbd))
         goto oom;
     int have_pos = m->has_pos && m->pos && m->len[MOL_F_pos] >= 3 * (size_t)n;

@@ -78,8 +78,8 @@ for cfg in small base; do
             tsec "$tmp/x" "$PY" "$tm" encode --ckpt "$ck" --batch 64 --threads $th \
                 "$tmp/in-$cfg.mpk" >"$tmp/tout"
             # torch encode: N mols W s R mol/s cpu C s R mol/s
-            awk '{ print $5 }' "$tmp/tout" >>"$tmp/tw"
-            awk '{ print $10 }' "$tmp/tout" >>"$tmp/tc"
+            awk '{ print $7 }' "$tmp/tout" >>"$tmp/tw"
+            awk '{ print $12 }' "$tmp/tout" >>"$tmp/tc"
             awk '{ print $3 }' "$tmp/x" >>"$tmp/trss"
             tsec "$tmp/x" "$bin/encode" --ckpt "$ck" --batch 64 --max-atoms 32 --threads $th \
                 "$tmp/empty.mpk" >/dev/null

@@ -369,8 +369,8 @@ def main():
         import tempfile
         tmpdir = tempfile.mkdtemp(prefix="fvr")
         c3 = os.path.join(data, "corpus3d")
-        for f in sorted(os.listdir(c3))[:corpus]:
-            if f.endswith(".sdf.zst") and shutil.which("zstd"):
+        for f in sorted(x for x in os.listdir(c3) if x.endswith(".sdf.zst"))[:corpus]:
+            if shutil.which("zstd"):
                 out = os.path.join(tmpdir, f[:-4])
                 subprocess.run(["zstd", "-q", "-d", "-f", "-o", out, os.path.join(c3, f)],
                                check=True)

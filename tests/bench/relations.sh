@@ -2,7 +2,7 @@
 # relation-build throughput on PCQM4Mv2 (molecules per CPU-second of one process, best of 3, on
 # a pre-ingested stream replicated REPS times), and the wall-clock speed-up of GNU parallel over
 # mpk-shard shards on 2 cores against the single-process run of the same stream.
-#   BUILD=build-x tests/bench/relations.sh [REPS]      (default 20 x 1,999 molecules)
+#   BUILD=build-x tests/bench/relations.sh [REPS]      (default 30 x 1,999 molecules)
 # Last line: "relations: <n> mol/s/core, parallel <s>x"
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$root/$BUILD ;; esac
 data=${MB_DATA:-$root/../shared/data}
-reps=${1:-20}
+reps=${1:-30}
 src=$data/pcqm4mv2/pcqm4mv2-2k.sdf.gz
 [ -f "$src" ] || { echo "relations: no shared data $src (set MB_DATA)" >&2; exit 77; }
 bin=$BUILD/bin
@@ -20,8 +20,6 @@ trap 'rm -rf "$tmp"' EXIT
 for _ in $(seq "$reps"); do cat "$tmp/one.mpk"; done > "$tmp/in.mpk"
 nmol=$(( $("$bin/mpk2json" --no-header "$tmp/one.mpk" | wc -l) * reps ))
 cpu() { # user+sys CPU seconds of a command (stdout discarded)
-    local t0 t1
-    t0=$(awk '{print $14+$15+$16+$17}' /proc/$$/stat)
     /usr/bin/time -f '%U %S' -o "$tmp/time" "$@" > /dev/null
     awk '{printf "%.3f\n", $1 + $2}' "$tmp/time"
 }

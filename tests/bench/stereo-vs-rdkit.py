@@ -105,7 +105,7 @@ def from_smiles(smi):
         return None
     if m0.GetNumAtoms() != final.GetNumAtoms():
         return None
-    chir = [int(a.GetChiralTag()) if int(a.GetChiralTag()) in (1, 2) else 0 for a in m0.GetAtoms()]
+    chir = [int(a.GetChiralTag()) for a in m0.GetAtoms()]
     bdir = [DIRS.get(b.GetBondDir(), 0) for b in m0.GetBonds()]
     return describe(m0, final, smi=smi, chir=chir, bdir=bdir)
 
@@ -419,6 +419,8 @@ FIXTURE_SMILES = [
     "CC[C@H](C)[C@H](N)C(=O)O", "C[C@@H]1O[C@@H](C)O[C@@H](C)O1", "C[C@@H]1C[C@H]2CC[C@@H]1C2",
     "C[C@H]1C[C@@H]1C", "C1C[C@H]2CC[C@@H]1C2", "O=C1C[C@H]2C[C@@H]1CC2",
     "[C@@H]1(O)[C@H](O)[C@@H](O)[C@H](O)[C@@H](O)[C@H]1O", "F[C@](Cl)(Br)I", "F[C@@](Cl)(Br)I",
+    "F[Pt@SP1](Cl)(Br)I", "F[P@TB1](Cl)(Br)(I)C", "C[Co@OH1](F)(Cl)(Br)(I)N", "CC=[C@AL1]=CC",
+    "[H][C@@](C)(O)CC", "N[C@@H](C)C(=O)O.[Na+]",
 ]
 
 

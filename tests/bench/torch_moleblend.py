@@ -340,6 +340,31 @@ class MoleBlend(nn.Module):
         return loss, parts
 
 
+def train_flops(dims, ns, pretrain=True):
+    """Model FLOPs of one training step (forward + backward = 3 x forward multiply-adds x 2) on
+    a batch of molecules with ns atoms, padded to N = max(ns), T = N + 1 tokens, as both
+    implementations compute the encoder (padded) and the C side the 3D pairs (real pairs only):
+      encoder linear   2 B T L (3C^2 + C^2 + 2CF)        (qkv, out_proj, fc1, fc2)
+      attention        4 L B T^2 C                        (q k^T and A v)
+      3D module        2 P (K^2 + K H) + 2 B N K C        (P = sum n_i^2; NonLinear, centrality)
+      heads            2 B N C 32 * 6                     (TransformN2 r/c projections)
+                       2 B N 32 32 134 + 2 B N^2 32 134   (bilinear SPD 11 + edge 120 + 3D 3)
+                       2 B N C 3C + 8 B N^2 C + 6 B N C   (denoising head qkv, qk^T, 3 x A v)
+    Embedding lookups, LayerNorm, GELU, softmax and the optimizer are not counted. Training =
+    3 x forward (the backward of a matmul costs two matmuls of the same size)."""
+    L, C, H, F, K = dims
+    B, N = len(ns), max(ns)
+    T = N + 1
+    P = sum(n * n for n in ns)
+    f = 2 * B * T * L * (4 * C * C + 2 * C * F) + 4 * L * B * T * T * C
+    f += 2 * P * (K * K + K * H) + 2 * B * N * K * C
+    if pretrain:
+        f += 2 * B * N * C * 32 * 6
+        f += 2 * B * N * 32 * 32 * 134 + 2 * B * N * N * 32 * 134
+        f += 2 * B * N * C * 3 * C + 8 * B * N * N * C + 6 * B * N * C
+    return 3.0 * f
+
+
 def rel_diff(c, t):
     """max |c - t| / max |t| (max-norm relative difference of one molecule's vector/matrix)"""
     return float(np.abs(c - t).max() / max(np.abs(t).max(), 1e-30))
@@ -385,12 +410,13 @@ def dump_floats(path, arr):
 
 def main():
     ap = argparse.ArgumentParser(description="PyTorch MoleBLEND reference (oracle, benchmark)")
-    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode", "count"],
+    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode", "count", "flops"],
                     help="encode: eval forward, graph-token embeddings; train: timed AdamW steps "
                          "(pretraining); loss: eval-mode pretraining loss of the first batch; "
                          "check-encode: compare the emb (and aemb) keys of a C `encode` output "
                          "stream with this model (needs --ckpt); exit 1 above --tol; "
-                         "count: print the number of data records")
+                         "count: print the number of data records; flops: training FLOPs of "
+                         "steps warmup..warmup+steps-1 (see train_flops)")
     ap.add_argument("input")
     ap.add_argument("--config", default="small", help="preset (ignored with --ckpt)")
     ap.add_argument("--ckpt", default=None, help="moleblend checkpoint: sizes and weights")
@@ -412,6 +438,17 @@ def main():
     args = ap.parse_args()
     if args.cmd == "count":
         print(sum(1 for _ in read_stream(args.input)))
+        return 0
+    if args.cmd == "flops":
+        recs = list(read_stream(args.input))
+        nb = len(recs) // args.batch
+        tot, tok = 0.0, 0
+        for s in range(args.warmup, args.warmup + args.steps):
+            chunk = recs[(s % nb) * args.batch:(s % nb + 1) * args.batch]
+            ns = [int(r["n"]) for r in chunk]
+            tot += train_flops(PRESETS[args.config], ns)
+            tok += len(ns) * (max(ns) + 1)
+        print(f"{tot:.6g} {tok / args.steps:.1f}")  # training FLOPs, mean padded tokens B*T
         return 0
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

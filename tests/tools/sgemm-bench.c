@@ -5,7 +5,9 @@
  * Times C (M, N) = A (M, K) B^T (N, K) + C, row-major, the layout of layers.c matmul_forward
  * (out = inp W^T), repeated for about SECONDS (default 1) after one warm-up call. THREADS sets
  * openblas_set_num_threads (default: OpenBLAS's own choice / OPENBLAS_NUM_THREADS).
- * stdout: "sgemm M K N threads T: G GFLOP/s (R calls, S s)", FLOPs = 2 M N K per call. */
+ * stdout: "sgemm M K N threads T: G GFLOP/s wall, C GFLOP/s cpu (R calls, S s)", FLOPs = 2 M N K
+ * per call; "cpu" divides by the process CPU time (all threads), which stays meaningful on a
+ * loaded machine for one thread. */
 #include "util.h"
 
 #include <cblas.h>
@@ -13,9 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void openblas_set_num_threads(int num_threads);
 int openblas_get_num_threads(void);
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static const char usage_line[] = "[M K N] [SECONDS] [THREADS]";
 
@@ -49,16 +59,17 @@ int main(int argc, char **argv)
         b[i] = (float)((i * 40503u) % 1000) * 1e-3f - 0.5f;
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, a, K, b, K, 0.0f, c, N);
     long calls = 0;
-    double t0 = util_now(), t = 0;
+    double t0 = util_now(), c0 = cpu_now(), t = 0;
     do {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, M, N, K, 1.0f, a, K, b, K, 1.0f, c,
                     N);
         calls++;
         t = util_now() - t0;
     } while (t < secs);
-    double gf = 2.0 * M * N * (double)K * (double)calls / t * 1e-9;
-    printf("sgemm %d %d %d threads %d: %.2f GFLOP/s (%ld calls, %.3f s)\n", M, K, N,
-           openblas_get_num_threads(), gf, calls, t);
+    double ct = cpu_now() - c0;
+    double fl = 2.0 * M * N * (double)K * (double)calls * 1e-9;
+    printf("sgemm %d %d %d threads %d: %.2f GFLOP/s wall, %.2f GFLOP/s cpu (%ld calls, %.3f s)\n",
+           M, K, N, openblas_get_num_threads(), fl / t, fl / (ct > 0 ? ct : t), calls, t);
     free(a), free(b), free(c);
     return fshut(stdout, "<stdout>");
 }

@@ -345,6 +345,20 @@ static void test_3d_centre(void)
         CHECK_EQ_INT(t.chir[0], mirror ? CHI_TETRAHEDRAL_CW : CHI_TETRAHEDRAL_CCW);
         tm_free(&t);
     }
+    /* molfile atom without its H written out (implicit H from the valence model), record with
+     * a (zero) radical array as conformer-ingest writes it: still a centre */
+    {
+        float xyz[] = {0, 0, 0, 1, 1, 1, 1, -1, -1, -1, 1, -1};
+        static const uint8_t h0[] = {0, 0, 0, 0};
+        struct tm t;
+        char err[100];
+        tm_build(&t, 4, z, h0, 3, bd);
+        tm_pos(&t, xyz, 1);
+        mol_alloc(&t.m, MOL_F_rad, 4);
+        CHECK(stereo_tags_from_coords(&t.m, err, sizeof err) == 0);
+        CHECK(t.m.chir && t.m.chir[0] == CHI_TETRAHEDRAL_CCW);
+        tm_free(&t);
+    }
     /* flat centre: zero volume, no tag */
     float flat[] = {0, 0, 0, 1, 0, 0, -0.5f, 0.87f, 0, -0.5f, -0.87f, 0};
     struct tm t;

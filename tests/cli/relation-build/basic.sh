@@ -12,5 +12,7 @@ golden mols.keys keys.txt
 # the same through stdin, and with --no-paths/--no-dist
 relation-build < in.mpk | cmp - out.mpk || fail "stdin and file input differ"
 relation-build --no-paths in.mpk | mpk2json --no-header | grep -q '"path"' && fail "--no-paths wrote path"
-need_py rdkit numpy
-/usr/bin/python3 "$d/check_rdkit.py" out.jsonl > rd.txt || { cat rd.txt >&2; fail "differs from RDKit"; }
+# RDKit oracle (optional: the golden file above already pins the values)
+if /usr/bin/python3 -c 'import rdkit, numpy' 2>/dev/null; then
+    /usr/bin/python3 "$d/check_rdkit.py" out.jsonl > rd.txt || { cat rd.txt >&2; fail "differs from RDKit"; }
+fi
