@@ -295,6 +295,8 @@ static int parse_num(struct jin *in, struct jv *v)
     }
     v->t = J_DBL;
     v->v.d = strtod(t, NULL);
+    if (!isfinite(v->v.d)) /* 1e999: JSON has no Inf, do not invent one */
+        return jfail(in, "number '%s' out of range", t);
     return 0;
 }
 

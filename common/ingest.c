@@ -202,20 +202,24 @@ static void strip_line(struct ingest_src *s, char *err)
 int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errlen)
 {
     int r;
+    const char *buf;
     if (!s->it)
         return 0;
     if (s->fmt == INGEST_SDF) {
         struct sdf_iter *it = s->it;
+        buf = it->buf;
         r = sdf_iter_next(it, m, err, errlen);
         s->span_start = it->span_start, s->span_end = it->span_end;
         s->line = it->line0, s->index = it->index;
     } else if (s->fmt == INGEST_XYZ) {
         struct xyz_iter *it = s->it;
+        buf = it->buf;
         r = xyz_iter_next(it, m, err, errlen);
         s->span_start = it->span_start, s->span_end = it->span_end;
         s->line = it->line0, s->index = it->index;
     } else {
         struct smi_iter *it = s->it;
+        buf = it->buf;
         r = smi_iter_next(it, m, err, errlen);
         s->span_start = it->span_start, s->span_end = it->span_end;
         s->line = it->line0, s->index = it->index;
@@ -228,6 +232,13 @@ int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errle
     mol_set_str(&m->src, s->name);
     m->rec = s->index;
     m->line = s->line;
+    /* the parsers work on C strings in places: a NUL byte would silently cut a field short
+     * ("C\0C" read as "C"), so a record holding one is binary garbage, not a molecule */
+    if (s->span_end > s->span_start && buf &&
+        memchr(buf + s->span_start, '\0', s->span_end - s->span_start)) {
+        seterr(err, errlen, "NUL byte in the record (binary data?)");
+        goto bad;
+    }
     const struct ingest_opts *o = s->o;
     if (s->fmt == INGEST_XYZ && o->perceive && m->pos && mol_perceive_bonds(m, o->tol, err, errlen))
         goto bad;

@@ -1389,8 +1389,10 @@ void model_print_summary(const struct model *m, void *fp)
     fprintf(f, "model: activations: %zu floats (%.1f MB, x2 with gradients)\n", m->num_acts,
             m->num_acts * 4.0 / 1e6);
     if (c->n_layer == 12 && c->d_model == 768 && c->n_head == 32 && c->d_ff == 768)
-        fprintf(f, "model: SPEC 2.1 (base): 2D backbone 47084608 (here %zu), +3D 47207648 (here "
+        fprintf(f,
+                "model: SPEC 2.1 (base): 2D backbone 47084608 (here %zu), +3D 47207648 (here "
                 "%zu), pretraining 50120106 incl. the unused LM head of 592897 (here %zu "
-                "without it)\n", backbone, backbone + g3,
+                "without it)\n",
+                backbone, backbone + g3,
                 c->task == MODEL_TASK_PRETRAIN ? m->num_params : (size_t)0);
 }

@@ -21,6 +21,40 @@ int mol_field_by_key(const char *key)
     return -1;
 }
 
+/* Field index of a msgpack str key, or -1 (no copy, no strlen: hot in every stage). */
+static int field_by_str(const char *p, size_t n)
+{
+    for (int i = 0; i < MOL_NFIELDS; i++) {
+        const char *k = mol_fields[i].key;
+        if (k[0] == p[0] && strlen(k) == n && !memcmp(k, p, n))
+            return i;
+    }
+    return -1;
+}
+
+/* length kinds as multipliers: len = a*n*n + b*n + c*nb (V = free) */
+enum { LK_A, LK_A3, LK_A9, LK_B, LK_B2, LK_B3, LK_P, LK_P5, LK_V };
+static int lenkind_code(const char *k)
+{
+    static const char *const names[] = {"A", "A3", "A9", "B", "B2", "B3", "P", "P5", "V"};
+    for (int i = 0; i < LK_V; i++)
+        if (!strcmp(k, names[i]))
+            return i;
+    return LK_V;
+}
+
+static const int *lenkinds(void)
+{
+    static int lk[MOL_NFIELDS];
+    static int done;
+    if (!done) { /* idempotent: a race would write the same values */
+        for (int f = 0; f < MOL_NFIELDS; f++)
+            lk[f] = lenkind_code(mol_fields[f].lenkind);
+        done = 1;
+    }
+    return lk;
+}
+
 static void **field_ptr(struct mol *m, int f)
 {
     switch (f) {
@@ -64,16 +98,17 @@ void mol_free(struct mol *m)
 
 size_t mol_field_len(const struct mol *m, int f)
 {
-    const char *k = mol_fields[f].lenkind;
     size_t n = m->n, nb = m->nb;
-    if (!strcmp(k, "A")) return n;
-    if (!strcmp(k, "A3")) return 3 * n;
-    if (!strcmp(k, "A9")) return 9 * n;
-    if (!strcmp(k, "B")) return nb;
-    if (!strcmp(k, "B2")) return 2 * nb;
-    if (!strcmp(k, "B3")) return 3 * nb;
-    if (!strcmp(k, "P")) return n * n;
-    if (!strcmp(k, "P5")) return n * n * MOL_HOPS;
+    switch (lenkinds()[f]) {
+    case LK_A: return n;
+    case LK_A3: return 3 * n;
+    case LK_A9: return 9 * n;
+    case LK_B: return nb;
+    case LK_B2: return 2 * nb;
+    case LK_B3: return 3 * nb;
+    case LK_P: return n * n;
+    case LK_P5: return n * n * MOL_HOPS;
+    }
     return 0;
 }
 
@@ -223,31 +258,38 @@ int mol_unpack(struct mol *m, const msgpack_object *o, int keep_extra, const cha
     for (uint32_t i = 0; i < o->via.map.size; i++) {
         const msgpack_object *k = &o->via.map.ptr[i].key, *v = &o->via.map.ptr[i].val;
         char key[32];
-        if (k->via.str.size >= sizeof key)
+        if (k->via.str.size == 0 || k->via.str.size >= sizeof key)
             goto extra;
-        memcpy(key, k->via.str.ptr, k->via.str.size);
-        key[k->via.str.size] = 0;
-        if (!strcmp(key, "n") || !strcmp(key, "nb"))
-            continue;
-        int f = mol_field_by_key(key);
+        int f = field_by_str(k->via.str.ptr, k->via.str.size);
         if (f >= 0) {
             long len = mp_arr_len(v);
             size_t want = mol_field_len(m, f);
             if (len < 0)
                 FAIL("an array field is not a typed array");
-            if (mol_fields[f].lenkind[0] != 'V' && (size_t)len != want) {
+            if (lenkinds()[f] != LK_V && (size_t)len != want) {
                 static char msg[96];
-                snprintf(msg, sizeof msg, "'%s' has %ld elements, expected %zu", key, len, want);
+                snprintf(msg, sizeof msg, "'%s' has %ld elements, expected %zu", mol_fields[f].key,
+                         len, want);
                 FAIL(msg);
             }
-            void *p = mol_alloc(m, f, (size_t)len);
-            if (mp_copy_arr(p, mol_fields[f].type, (size_t)len, v)) {
+            void **p = field_ptr(m, f);
+            free(*p);
+            *p = emalloc(emul((size_t)len ? (size_t)len : 1, mol_fields[f].esize));
+            m->len[f] = (uint32_t)len;
+            if (f == MOL_F_pos)
+                m->has_pos = 1;
+            if (mp_copy_arr(*p, mol_fields[f].type, (size_t)len, v)) {
                 static char msg[96];
-                snprintf(msg, sizeof msg, "'%s' has a value out of range for its type", key);
+                snprintf(msg, sizeof msg, "'%s' has a value out of range for its type",
+                         mol_fields[f].key);
                 FAIL(msg);
             }
             continue;
         }
+        memcpy(key, k->via.str.ptr, k->via.str.size);
+        key[k->via.str.size] = 0;
+        if (!strcmp(key, "n") || !strcmp(key, "nb"))
+            continue;
         if (!strcmp(key, "id") || !strcmp(key, "src") || !strcmp(key, "fmt") ||
             !strcmp(key, "smiles") || !strcmp(key, "split")) {
             char **dst = !strcmp(key, "id")       ? &m->id

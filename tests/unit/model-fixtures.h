@@ -12,24 +12,14 @@
 #include <math.h>
 #include <string.h>
 
-/* Fill m with a random molecule of n atoms; two_parts: split into 2 components. */
-static void fx_mol(struct mol *m, int n, int mode, int two_parts, struct rng *r)
+/* Fill m with n atoms and the given bonds (pairs), random OGB-range features, SPD and 5-hop
+ * bond paths by BFS, coordinates, blend masks and noise. */
+static void fx_mol_bonds(struct mol *m, int n, int mode, const uint16_t *bonds, int nb,
+                         struct rng *r)
 {
     mol_init(m);
     m->n = (uint32_t)n;
     m->mode = mode;
-    uint16_t bonds[2 * 64];
-    int nb = 0, cut = two_parts ? n / 2 : -1;
-    for (int i = 1; i < n; i++) {
-        if (i == cut)
-            continue; /* atom `cut` starts the second component */
-        int lo = i > cut && cut > 0 ? cut : 0;
-        int j = lo + (int)rng_below(r, (uint32_t)(i - lo));
-        bonds[2 * nb] = (uint16_t)j, bonds[2 * nb + 1] = (uint16_t)i, nb++;
-    }
-    if (n >= 5 && !two_parts) { /* one ring closure */
-        bonds[2 * nb] = 0, bonds[2 * nb + 1] = (uint16_t)(n - 1), nb++;
-    }
     m->nb = (uint32_t)nb;
     memcpy(mol_alloc(m, MOL_F_bonds, 2 * (size_t)nb), bonds, 2 * (size_t)nb * sizeof(uint16_t));
     static const int vocab[9] = {119, 5, 12, 12, 10, 6, 6, 2, 2};
@@ -92,6 +82,25 @@ static void fx_mol(struct mol *m, int n, int mode, int two_parts, struct rng *r)
         pm[i] = (uint8_t)rng_below(r, 3);
     for (int i = 0; i < n; i++)
         am[i] = (uint8_t)rng_below(r, 2);
+}
+
+/* Fill m with a random molecule of n (<= 64) atoms: a random spanning tree plus one ring
+ * closure, or (two_parts) two components. */
+static void fx_mol(struct mol *m, int n, int mode, int two_parts, struct rng *r)
+{
+    uint16_t bonds[2 * 64];
+    int nb = 0, cut = two_parts ? n / 2 : -1;
+    for (int i = 1; i < n; i++) {
+        if (i == cut)
+            continue; /* atom `cut` starts the second component */
+        int lo = i > cut && cut > 0 ? cut : 0;
+        int j = lo + (int)rng_below(r, (uint32_t)(i - lo));
+        bonds[2 * nb] = (uint16_t)j, bonds[2 * nb + 1] = (uint16_t)i, nb++;
+    }
+    if (n >= 5 && !two_parts) { /* one ring closure */
+        bonds[2 * nb] = 0, bonds[2 * nb + 1] = (uint16_t)(n - 1), nb++;
+    }
+    fx_mol_bonds(m, n, mode, bonds, nb, r);
 }
 
 /* Params away from the tiny-init regime, so every path carries signal: N(0, sd) everywhere,

@@ -81,6 +81,84 @@ static double maxdiff(const float *a, const float *b, size_t n)
     return d;
 }
 
+/* batch_build against SPEC 1.2-1.6 / 4.2-4.3 on a 13-atom chain plus an isolated atom:
+ * token ids, degree index, spatial_pos, SPD classes (s >= 11 merged, diagonal/unreachable
+ * ignored), edge ids per hop and joint edge classes (misc / CIS ignored), labels. */
+static void test_batch_targets(void)
+{
+    char err[256];
+    struct rng r;
+    rng_init(&r, 13);
+    uint16_t bonds[2 * 12];
+    for (int k = 0; k < 12; k++)
+        bonds[2 * k] = (uint16_t)k, bonds[2 * k + 1] = (uint16_t)(k + 1);
+    struct mol a;
+    fx_mol_bonds(&a, 14, MODE_BLEND, bonds, 12, &r);
+    for (int k = 0; k < 12; k++) { /* bond k: type k%5, stereo k%4, conj k%2 */
+        a.bf[3 * k] = (uint8_t)(k % 5), a.bf[3 * k + 1] = (uint8_t)(k % 4);
+        a.bf[3 * k + 2] = (uint8_t)(k % 2);
+    }
+    struct mol_label *l = mol_add_label(&a, "y1");
+    l->kind = LAB_NUM, l->num = 2.5;
+    const struct mol *p = &a;
+    const char *keys[2] = {"y1", "y2"};
+    struct batch b;
+    batch_init(&b, 2, 16, 2);
+    struct batch_opts bo = {1, MODE_2D, keys};
+    CHECK(batch_build(&b, &p, 1, &bo, err, sizeof err) == 0);
+    int N = b.N;
+    CHECK_EQ_INT(N, 14);
+    CHECK_EQ_INT(b.atom[5 * 9 + 3], a.af[5 * 9 + 3] + 2 + 512 * 3);
+    CHECK_EQ_INT(b.deg[0], 2);  /* chain end: deg 1 -> index 2 */
+    CHECK_EQ_INT(b.deg[5], 3);  /* inner atom */
+    CHECK_EQ_INT(b.deg[13], 1); /* isolated atom: deg 0 -> 1 */
+    CHECK_EQ_INT(b.spatial[0 * N + 0], 1);
+    CHECK_EQ_INT(b.spatial[0 * N + 12], 13);
+    CHECK_EQ_INT(b.spatial[0 * N + 13], 511); /* unreachable */
+    CHECK_EQ_INT(b.spd_cls[0 * N + 0], -1);   /* diagonal */
+    CHECK_EQ_INT(b.spd_cls[0 * N + 1], 0);
+    CHECK_EQ_INT(b.spd_cls[0 * N + 10], 9);
+    CHECK_EQ_INT(b.spd_cls[0 * N + 11], 10);
+    CHECK_EQ_INT(b.spd_cls[12 * N + 0], 10); /* s = 12 merged */
+    CHECK_EQ_INT(b.spd_cls[3 * N + 13], -1); /* unreachable */
+    /* pair (2, 9): hops 0..4 are bonds 2..6; later hops are beyond multi_hop_max_dist */
+    for (int d = 0; d < 5; d++) {
+        int k = 2 + d, bt = k % 5, st = k % 4, cj = k % 2;
+        const int32_t *e = b.edge + ((size_t)(2 * N + 9) * 5 + d) * 3;
+        CHECK_EQ_INT(e[0], bt + 3);
+        CHECK_EQ_INT(e[1], st + 3 + 512);
+        CHECK_EQ_INT(e[2], cj + 3 + 1024);
+        int want = bt <= 3 && st <= 2 ? 6 * bt + 2 * st + cj : -1;
+        CHECK_EQ_INT(b.edge_cls[(size_t)(2 * N + 9) * 5 + d], want);
+    }
+    /* pair (4, 6): 2 hops; hop 2.. absent */
+    CHECK_EQ_INT(b.edge[((size_t)(4 * N + 6) * 5 + 2) * 3], 0);
+    CHECK_EQ_INT(b.edge_cls[(size_t)(4 * N + 6) * 5 + 2], -1);
+    CHECK_EQ_INT(b.edge_cls[(size_t)(4 * N + 4) * 5 + 0], -1); /* diagonal */
+    /* noise added to the model positions, clean kept */
+    CHECK_CLOSE(b.pos[3 * 4 + 1], a.pos[3 * 4 + 1] + a.noise[3 * 4 + 1], 1e-6);
+    CHECK_CLOSE(b.pos_clean[3 * 4 + 1], a.pos[3 * 4 + 1], 0);
+    CHECK_CLOSE(b.y[0], 2.5, 0);
+    CHECK(isnan(b.y[1]));
+    /* bad inputs */
+    struct mol c;
+    mol_copy(&c, &a);
+    mol_drop(&c, MOL_F_pmask);
+    p = &c;
+    CHECK(batch_build(&b, &p, 1, &bo, err, sizeof err) == -1); /* blend without pmask */
+    printf("# expected error: %s\n", err);
+    c.mode = MODE_2D;
+    CHECK(batch_build(&b, &p, 1, &bo, err, sizeof err) == 0);
+    mol_drop(&c, MOL_F_spd);
+    CHECK(batch_build(&b, &p, 1, &bo, err, sizeof err) == -1);
+    printf("# expected error: %s\n", err);
+    const struct mol *three[3] = {&a, &a, &a};
+    CHECK(batch_build(&b, three, 3, &bo, err, sizeof err) == -1); /* > max_batch */
+    mol_free(&c);
+    batch_free(&b);
+    mol_free(&a);
+}
+
 static void test_permutation(void)
 {
     struct rng r;
@@ -376,6 +454,7 @@ static void test_sgd_lowers_loss(void)
 
 int main(void)
 {
+    RUN(test_batch_targets);
     RUN(test_permutation);
     RUN(test_rigid_motion);
     RUN(test_padding);
