@@ -13,11 +13,11 @@ for kind in nan-pos inf-pos bond-range short-z long-pos str-z neg-n huge-n; do
         rc=0; $cmd < c.mpk > out.bin 2> err.txt || rc=$?
         conf_nocrash $rc "$t on $kind"
         [ $rc -eq 1 ] || { cat err.txt >&2; fail "$t on record $bad with $kind: exit $rc, expected 1"; }
-        grep_q "record $bad\b.*: " err.txt
+        grep_q "^$t: <stdin>: record $bad\b.*: " err.txt
         [ "$(grep -c "record [0-9]" err.txt)" -eq 1 ] || fail "$t $kind: more than one record blamed"
         rc=0; ${cmd/-q/-k} < c.mpk > out.bin 2> err.txt || rc=$?
         [ $rc -eq 1 ] || { cat err.txt >&2; fail "$t -k on $kind: exit $rc, expected 1"; }
-        grep_q "record $bad\b.*: " err.txt
+        grep_q "^$t: <stdin>: record $bad\b.*: " err.txt
         case $t in
         train-step)
             grep_q "skipped: .* 1 bad" err.txt ;;

@@ -23,7 +23,7 @@ for t in $STREAM_TOOLS; do
         rc=0; $(conf_cmd $t) < cut.mpk > out.bin 2> err.txt || rc=$?
         conf_nocrash $rc "$t on $in cut at $off"
         [ $rc -eq 1 ] || { cat err.txt >&2; fail "$t on $in cut at $off: exit $rc, expected 1"; }
-        grep_q "record $idx: .*truncated" err.txt
+        grep_q "^$t: <stdin>: record $idx: .*truncated" err.txt
         case $t in
         relation-build | blend-mask | encode | mpk-shard)
             # streaming filters: the complete records before the cut are all written, valid
