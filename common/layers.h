@@ -14,7 +14,8 @@
 
 /* ---- Vectorisable float exp and erf (polynomial; no libm call, no errno):
  * layers_expf: Cephes expf range reduction + degree-6 polynomial, max rel err 8e-8 on
- * [-87, 88] (inputs clamped there; -inf gives ~1e-38, callers handle -inf themselves).
+ * [-87, 88] (inputs clamped there; -inf gives ~1e-38, callers handle -inf themselves;
+ * NaN propagates).
  * layers_erff: rational minimax approximation on [-4, 4] (as in Eigen/TensorFlow),
  * max abs err 4e-7; +-1 outside. ---- */
 static inline float layers_expf(float x)
@@ -33,7 +34,8 @@ static inline float layers_expf(float x)
         int32_t i;
         float f;
     } u;
-    u.i = ((int32_t)n + 127) << 23;
+    /* NaN in -> NaN out: p is NaN already; keep the int conversion defined (UBSan) */
+    u.i = ((int32_t)(n == n ? n : 0.0f) + 127) << 23;
     return p * u.f;
 }
 

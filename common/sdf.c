@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* largest |coordinate| accepted (Angstrom): beyond it floats or pair distances overflow */
+#define SDF_MAX_COORD 1e6
+
 /* ---- lines ---- */
 
 struct cur {
@@ -341,7 +344,7 @@ static int v2000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     if (n < 34)
         return fail(x->err, x->errlen, x->c.line, "atom line too short (%zu < 34 columns)", n);
     for (int k = 0; k < 3; k++)
-        if (fld_double(s + 10 * k, 10, &xyz[k]))
+        if (fld_double(s + 10 * k, 10, &xyz[k]) || fabs(xyz[k]) > SDF_MAX_COORD)
             return fail(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
                         excerpt(s + 10 * k, 10, tmp, sizeof tmp));
     size_t a = 31, e = n < 34 ? n : 34;
@@ -623,7 +626,7 @@ static int v3000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
         return fail(x->err, x->errlen, x->c.line, "unknown element '%s'",
                     excerpt(t[1].s, t[1].n, tmp, sizeof tmp));
     for (int d = 0; d < 3; d++)
-        if (fld_double(t[2 + d].s, t[2 + d].n, &xyz[d]))
+        if (fld_double(t[2 + d].s, t[2 + d].n, &xyz[d]) || fabs(xyz[d]) > SDF_MAX_COORD)
             return fail(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
                         excerpt(t[2 + d].s, t[2 + d].n, tmp, sizeof tmp));
     m->z[i] = (uint8_t)z;

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* largest |coordinate| accepted (Angstrom): beyond it floats or pair distances overflow */
+#define XYZ_MAX_COORD 1e6
+
 struct cur {
     const char *p, *end;
     uint32_t line; /* number of the line last returned */
@@ -384,6 +387,9 @@ static int parse_atom(struct mol *m, uint32_t i, const char *s, size_t n, const 
         const struct tok *p = &t[c->pos + d];
         if (num(p->s, p->n, &v))
             return fail(err, errlen, line, "bad coordinate '%s'", excerpt(p->s, p->n, tmp, sizeof tmp));
+        if (fabs(v) > XYZ_MAX_COORD) /* would overflow float, or its pair distances */
+            return fail(err, errlen, line, "coordinate '%s' out of range (|x| > %g A)",
+                        excerpt(p->s, p->n, tmp, sizeof tmp), XYZ_MAX_COORD);
         m->pos[3 * i + d] = (float)v;
     }
     return 0;

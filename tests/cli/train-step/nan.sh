@@ -8,9 +8,8 @@ expect_code 4 train-step $O --steps 10 --lr 1e39 --warmup 0 --save c.ckpt tr.mpk
 grep_q 'step 1, batch = molecules 0..3 .*became non-finite' err.txt
 cmp c.ckpt keep.ckpt || fail "checkpoint changed by the failed run"
 [ -z "$(ls | grep 'tmp')" ] || fail "temporary file left behind"
-# --lr 1e30: finite but huge parameters, the next forward gives a NaN/Inf loss. Not under the
-# sanitizers: the model's layers_expf converts the NaN to int (UBSan), reported to its owner.
-[ -z "${MB_SAN:-}" ] || exit 0
+# --lr 1e30: finite but huge parameters, the next forward gives a NaN/Inf loss (also under the
+# sanitizers: the NaN must propagate through the vectorised exp/erf without undefined behaviour)
 expect_code 4 train-step $O --steps 10 --lr 1e30 --warmup 0 --save c.ckpt tr.mpk 2>err.txt
 grep_q 'step 2, batch = molecules 4..7 .*: loss is' err.txt
 cmp c.ckpt keep.ckpt || fail "checkpoint changed by the failed run"
