@@ -11,3 +11,7 @@ note() { echo "$mb_prog: $*" >&2; }
 need_tools() {
     for t in "$@"; do command -v "$t" >/dev/null 2>&1 || die "missing tool '$t' (run make, or make install)"; done
 }
+# count_records FILE...: number of data records (fast: no decoding of the arrays)
+count_records() {
+    mpk-shard -v --take 0/1 "$@" 2>&1 >/dev/null | sed -n 's/^mpk-shard: \([0-9][0-9]*\) records read.*/\1/p'
+}

@@ -2,19 +2,24 @@
 """stereo-vs-rdkit: compare common/stereo.c (chirality, bond stereo, legacy CIP ranks) with
 RDKit 2022.09 on the shared datasets ($MB_DATA).
 
-Mode --isolated (default): every molecule is read by RDKit (MolFromSmiles for the MoleculeNet CSVs,
-SDMolSupplier with default sanitize + removeHs for the SDF sets). The stereo driver
+Default (isolated) mode: every molecule is read by RDKit (MolFromSmiles for the MoleculeNet CSVs,
+MolFromMolBlock = SDMolSupplier's sanitize + removeHs for the SDF sets). The stereo driver
 (tests/tools/stereo-rd) gets RDKit's own graph and perception (total H, hybridisation, explicit
 valence, perceived bond types, SSSR rings) plus the pre-stereo input (SMILES: the parsed chiral tags
-and bond directions, after sanitisation; SDF: coordinates and molfile bond stereo flags), so the
-numbers measure the stereo rules alone. Agreement is per atom (chirality exact), per bond (stereo
-exact) and per molecule (final CIP rank vector exact).
+and bond directions, after sanitisation; SDF: the molecule with all its hydrogens, coordinates and
+molfile bond stereo flags, from which the driver runs stereo_tags_from_coords and removes the H
+atoms as RDKit does), so the numbers measure the stereo rules alone. Agreement is per atom
+(chirality exact), per bond (stereo exact) and per molecule (final CIP rank vector exact).
 
 Mode --pipeline: the real tools (conformer-ingest | relation-build, from --bin or $BUILD/bin)
 against RDKit reading the same file; records are matched by their "rec" index, so molecules
 rejected by either side are left out (counted). This measures ingest + perception + stereo.
 
+--make-fixture OUT writes the unit-test fixture (tests/data/good/stereo/rdkit-cases.mpk) from the
+hand-picked FIXTURE_SMILES below (SMILES, ETKDG 3D with H, 2D wedged), with RDKit's answers.
+
 usage: stereo-vs-rdkit.py [--pipeline] [--bin DIR] [--limit N] [--sets a,b] [--examples K]
+                          [--make-fixture OUT]
 """
 import argparse
 import collections

@@ -13,6 +13,8 @@
  *            long-pos   pos one element long  nan-dist  dist[1] = NaN
  *            neg-n      n = -3                str-z     z replaced by a string
  *            huge-n     n = 4000000000        nan-pred  pred[0] = NaN
+ *            rand:SEED  one element of one typed array set to a boundary or random value
+ *                       (0, 1, -1, max, n-1, n, n+1, random; NaN/Inf/huge for floats)
  *        fuzz-mol offsets [FILE]
  *          print "start end" byte offsets of each top-level msgpack object (plain streams)
  * Exit 0 ok, 1 bad input (REC missing, stream unreadable), 2 usage, 3 I/O. */
@@ -161,9 +163,68 @@ static const char *kind_key(const char *kind)
     return NULL;
 }
 
+/* rand:SEED: set one element of the typed array v to a boundary or random value */
+static void pack_rand(msgpack_packer *pk, struct rng *r, double natoms, const msgpack_object *v)
+{
+    long n = mp_arr_len(v);
+    int type = v->type == MSGPACK_OBJECT_EXT ? v->via.ext.type : REC_F64;
+    size_t es = rec_type_size(type);
+    unsigned char *d = ecalloc((size_t)n + 1, es ? es : 8);
+    if (mp_copy_arr(d, type, (size_t)n, v) != 0)
+        memset(d, 0, (size_t)n * es);
+    size_t i = rng_below(r, (uint32_t)n);
+    double cand[] = {0, 1, -1, 255, 65535, 4294967295.0, natoms - 1, natoms, natoms + 1, 510,
+                     (double)rng_below(r, 1000), NAN, INFINITY, -INFINITY, 3e38, 1e-40};
+    double x = cand[rng_below(r, sizeof cand / sizeof cand[0])];
+    unsigned char *e = d + i * es;
+    int fin = isfinite(x), pos = fin && x >= 0;
+    switch (type) {
+    case REC_U8:
+        e[0] = (uint8_t)(pos ? fmod(x, 256) : 255);
+        break;
+    case REC_I8:
+        e[0] = (unsigned char)(int8_t)(fin ? fmod(x, 128) : -128);
+        break;
+    case REC_U16: {
+        uint16_t t = (uint16_t)(pos ? fmod(x, 65536) : 65535);
+        memcpy(e, &t, 2);
+        break;
+    }
+    case REC_I16: {
+        int16_t t = (int16_t)(fin ? fmod(x, 32768) : -32768);
+        memcpy(e, &t, 2);
+        break;
+    }
+    case REC_U32: {
+        uint32_t t = (uint32_t)(pos ? fmod(x, 4294967296.0) : 4294967295.0);
+        memcpy(e, &t, 4);
+        break;
+    }
+    case REC_I32: {
+        int32_t t = (int32_t)(fin ? fmod(x, 2147483648.0) : -2147483648.0);
+        memcpy(e, &t, 4);
+        break;
+    }
+    case REC_F32: {
+        float t = (float)x;
+        memcpy(e, &t, 4);
+        break;
+    }
+    default:
+        memcpy(e, &x, 8);
+        break;
+    }
+    mp_pack_arr(pk, type, d, (size_t)n);
+    free(d);
+}
+
 static int corrupt(const char *kind, long long want, const char *path)
 {
-    const char *key = kind_key(kind);
+    struct rng rr;
+    int rand_kind = !strncmp(kind, "rand:", 5);
+    if (rand_kind)
+        rng_init(&rr, (uint64_t)estrtoll(kind + 5, "rand:SEED", 0, INT64_MAX));
+    const char *key = rand_kind ? "" : kind_key(kind);
     if (!key)
         eusage(usage_str, "unknown corruption '%s'", kind);
     struct rec_reader r;
@@ -182,11 +243,27 @@ static int corrupt(const char *kind, long long want, const char *path)
             continue;
         }
         msgpack_packer *pk = rec_begin(&w);
+        long pick = -1, narr = 0;
+        double natoms = 0;
+        mp_get_num(mp_map_get(o, "n"), &natoms);
+        if (rand_kind) { /* the k-th non-empty typed array of the record */
+            for (uint32_t i = 0; i < o->via.map.size; i++)
+                narr += o->via.map.ptr[i].val.type == MSGPACK_OBJECT_EXT &&
+                        mp_arr_len(&o->via.map.ptr[i].val) > 0;
+            pick = narr ? (long)rng_below(&rr, (uint32_t)narr) : -1;
+            narr = 0;
+        }
         msgpack_pack_map(pk, o->via.map.size);
         for (uint32_t i = 0; i < o->via.map.size; i++) {
             const msgpack_object_kv *kv = &o->via.map.ptr[i];
             msgpack_pack_object(pk, kv->key);
-            if (!mp_str_eq(&kv->key, key))
+            if (rand_kind) {
+                if (kv->val.type == MSGPACK_OBJECT_EXT && mp_arr_len(&kv->val) > 0 &&
+                    narr++ == pick)
+                    pack_rand(pk, &rr, natoms, &kv->val);
+                else
+                    msgpack_pack_object(pk, kv->val);
+            } else if (!mp_str_eq(&kv->key, key))
                 msgpack_pack_object(pk, kv->val);
             else if (!strcmp(kind, "neg-n"))
                 msgpack_pack_int(pk, -3);

@@ -73,3 +73,9 @@ fi
 expect_code 3 conformer-ingest no-such-file.sdf > /dev/null 2> err.txt; grep_q 'no-such-file.sdf' err.txt
 mkdir d.sdf
 expect_code 3 conformer-ingest d.sdf > /dev/null 2> err.txt; grep_q 'd.sdf' err.txt
+# coordinates beyond float range (1e39) or absurd (1e7 A) are rejected, never written as Inf
+printf '2\n\nC 0 0 0\nO 1e39 0 0\n2\n\nC 0 0 0\nO 1.5 0 0\n' > big.xyz
+ci 1 -k big.xyz; grep_q 'record 0 (line 4): coordinate .1e39. out of range' err.txt
+[ "$(cat sum.txt)" = "2 1 1" ] || fail "huge XYZ coordinate: summary $(cat sum.txt)"
+head -n "$nl" "$sdf" | sed '5s/^........../ 9999999.9/' > big.sdf
+ci 1 big.sdf; grep_q 'record 0 (line 5): bad coordinate' err.txt

@@ -1,11 +1,16 @@
 # Sourced by tests/cli/conformance/*.sh (after tests/lib.sh): builds small valid inputs for every
 # tool in the case's scratch dir and describes how to run each tool on them.
-#   conf_inputs [ckpt]   build mol.mpk rel.mpk bl.mpk json.jsonl pred.mpk (and c.ckpt with 'ckpt')
+#   conf_inputs [ckpt]   build mol.mpk rel.mpk bl.mpk mol.jsonl pred.mpk (and c.ckpt with "ckpt")
 #   conf_cmd TOOL        print the command line (word list) that runs TOOL on a valid input
 #                        from stdin; the caller appends nothing else.
 #   STREAM_TOOLS         tools that read a moleblend.mol msgpack stream on stdin
 #   ALL_TOOLS            every tool in cmds/
 # The inputs: bzr40.sdf (40 molecules with 3D) -> conformer-ingest -> relation-build -> blend-mask.
+
+# Under the sanitizers a report must never look like a documented exit status (ASan and UBSan
+# exit 1 by default, which is also "bad data"): give them their own codes.
+export ASAN_OPTIONS="exitcode=86${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="exitcode=87:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 
 ALL_TOOLS="conformer-ingest relation-build blend-mask split train-step encode evaluate mpk2json
 json2mpk mpk-shard ckpt-info"
