@@ -5,6 +5,7 @@
 #include "molops.h"
 #include "sdf.h"
 #include "smifile.h"
+#include "stereo.h"
 #include "util.h"
 #include "xyz.h"
 
@@ -243,6 +244,10 @@ int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errle
     if (s->fmt == INGEST_XYZ && o->perceive && m->pos && mol_perceive_bonds(m, o->tol, err, errlen))
         goto bad;
     if (o->check_valence && m->has_bonds && mol_check_valence(m, err, errlen))
+        goto bad;
+    /* chiral tags from 3D volumes / 2D wedges as RDKit's molfile reader sets them, while the H
+     * atoms (and their positions) are still there; mol_remove_h then permutes the tags */
+    if (s->fmt == INGEST_SDF && stereo_tags_from_coords(m, err, errlen))
         goto bad;
     if (!o->keep_h && mol_remove_h(m, err, errlen) < 0)
         goto bad;

@@ -39,7 +39,7 @@ enum { AM_DEGREE = 0, AM_3D = 1 };
     X(noimp, uint8_t, REC_U8, "noimp", A)  /* 1: no implicit H may be added (SMILES bracket) */\
     X(rad, uint8_t, REC_U8, "rad", A)      /* radical electrons as given (M  RAD, 0 = none) */ \
     X(arom, uint8_t, REC_U8, "arom", A)    /* aromatic as given (lowercase SMILES / bond 4) */ \
-    X(chir, uint8_t, REC_U8, "chir", A)    /* RDKit chiral tag: 0 none 1 CW 2 CCW, 4-8 other */\
+    X(chir, uint8_t, REC_U8, "chir", A)    /* RDKit reader chiral tag: 0 none 1 CW 2 CCW 4-8 */\
     X(parity, uint8_t, REC_U8, "parity", A)/* molfile atom parity field 0..3 as given */       \
     X(aclass, uint16_t, REC_U16, "aclass", A) /* SMILES atom class (:n), 0 = none */           \
     X(bonds, uint16_t, REC_U16, "bonds", B2)  /* atom index pairs, bond i = (2i, 2i+1) */      \

@@ -2,7 +2,7 @@
 # encode.sh: `encode` (C, OpenBLAS) versus the PyTorch reference (tests/bench/torch_moleblend.py)
 # on the same molecules with the same weights, configs small and base, 1 and 2 threads.
 #
-#   BUILD=build-x tests/bench/encode.sh [n_small=400] [n_base=130] [reps=1]
+#   BUILD=build-x tests/bench/encode.sh [n_small=2000] [n_base=130] [reps=1]
 #
 # Input: PCQM4Mv2-2k | conformer-ingest | relation-build | blend-mask --mode pretrain (blend
 # records: SPD, edge and 3D biases and the 3D centrality are all exercised; encode adds no noise),
@@ -29,7 +29,7 @@ BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$root/$BUILD ;; esac
 PY=${PYTHON:-/usr/bin/python3}
 MB_DATA=${MB_DATA:-$root/../shared/data}
-n_small=${1:-400}
+n_small=${1:-2000}
 n_base=${2:-130}
 reps=${3:-1}
 src=$MB_DATA/pcqm4mv2/pcqm4mv2-2k.sdf.gz

@@ -341,28 +341,72 @@ class MoleBlend(nn.Module):
 
 
 def train_flops(dims, ns, pretrain=True):
-    """Model FLOPs of one training step (forward + backward = 3 x forward multiply-adds x 2) on
-    a batch of molecules with ns atoms, padded to N = max(ns), T = N + 1 tokens, as both
-    implementations compute the encoder (padded) and the C side the 3D pairs (real pairs only):
-      encoder linear   2 B T L (3C^2 + C^2 + 2CF)        (qkv, out_proj, fc1, fc2)
-      attention        4 L B T^2 C                        (q k^T and A v)
-      3D module        2 P (K^2 + K H) + 2 B N K C        (P = sum n_i^2; NonLinear, centrality)
-      heads            2 B N C 32 * 6                     (TransformN2 r/c projections)
-                       2 B N 32 32 134 + 2 B N^2 32 134   (bilinear SPD 11 + edge 120 + 3D 3)
-                       2 B N C 3C + 8 B N^2 C + 6 B N C   (denoising head qkv, qk^T, 3 x A v)
+    """Useful model FLOPs of one training step (forward + backward = 3 x forward) on a batch of
+    molecules with ns atoms, counted on REAL tokens and pairs (no padding; the C model packs the
+    M = sum(n_i + 1) real tokens, torch computes padded tensors, which is not counted):
+      encoder linear   2 M L (3C^2 + C^2 + 2CF)              (qkv, out_proj, fc1, fc2)
+      attention        4 L C sum (n_i + 1)^2                  (q k^T and A v)
+      3D module        2 P (K^2 + K H) + 2 A K C              (P = sum n_i^2, A = sum n_i)
+      heads            2 A C 32 * 6                           (TransformN2 r/c projections)
+                       2 A 32 32 134 + 2 P 32 134             (bilinear SPD 11 + edge 120 + 3D 3)
+                       2 A C 3C + 8 P C + 6 A C               (denoising head qkv, qk^T, 3 x A v)
     Embedding lookups, LayerNorm, GELU, softmax and the optimizer are not counted. Training =
     3 x forward (the backward of a matmul costs two matmuls of the same size)."""
     L, C, H, F, K = dims
-    B, N = len(ns), max(ns)
-    T = N + 1
+    M = sum(n + 1 for n in ns)
+    TT = sum((n + 1) ** 2 for n in ns)
+    A = sum(ns)
     P = sum(n * n for n in ns)
-    f = 2 * B * T * L * (4 * C * C + 2 * C * F) + 4 * L * B * T * T * C
-    f += 2 * P * (K * K + K * H) + 2 * B * N * K * C
+    f = 2 * M * L * (4 * C * C + 2 * C * F) + 4 * L * TT * C
+    f += 2 * P * (K * K + K * H) + 2 * A * K * C
     if pretrain:
-        f += 2 * B * N * C * 32 * 6
-        f += 2 * B * N * 32 * 32 * 134 + 2 * B * N * N * 32 * 134
-        f += 2 * B * N * C * 3 * C + 8 * B * N * N * C + 6 * B * N * C
+        f += 2 * A * C * 32 * 6
+        f += 2 * A * 32 * 32 * 134 + 2 * P * 32 * 134
+        f += 2 * A * C * 3 * C + 8 * P * C + 6 * A * C
     return 3.0 * f
+
+
+def grad_check(model, recs, args):
+    """Per-tensor backward check against the C model without a C gradient dump: the C side ran
+    ONE AdamW step (train-step --init CKPT --lr LR --warmup 0 --steps 1, weight decay 0, dropout
+    off). At step 1, AdamW moves every parameter by -lr * g / (|g| + eps) (bias-corrected m/sqrt(v)
+    with m = g, v = g^2), i.e. by -lr * sign(g) wherever |g| >> eps = 1e-8, whatever the clip
+    factor. So sign(before - after) must equal sign(torch grad) for every element whose torch
+    gradient is significant (|g| > 1e-3 max|g| of its tensor and > 1e-6). Prints one line per C
+    tensor with the agreement; exit 1 if any tensor has a disagreeing significant element."""
+    import ckpt2torch
+    hb, before = ckpt2torch.read_ckpt(args.ckpt)
+    ha, after = ckpt2torch.read_ckpt(args.after)
+    model.eval()
+    bt = collate(recs[:args.batch], args.mode)
+    out = model(bt)
+    loss, parts = model.pretrain_loss(bt, out)
+    loss.backward()
+    params = dict(model.named_parameters())
+    stats = {}
+    for cname, key, fn in ckpt2torch.mapping(hb, before):
+        g = params[key].grad
+        g = np.zeros(params[key].shape, np.float32) if g is None else g.numpy()
+        step = fn(before[cname]).astype(np.float64) - fn(after[cname]).astype(np.float64)
+        thr = max(1e-3 * float(np.abs(g).max()), 1e-6)
+        sig = np.abs(g) > thr
+        agree = int((np.sign(step[sig]) == np.sign(g[sig])).sum())
+        # elements torch says have no gradient at all must not move
+        zero = g == 0
+        moved = int((step[zero] != 0).sum())
+        s = stats.setdefault(cname, [0, 0, 0, 0])
+        s[0] += int(sig.sum())
+        s[1] += agree
+        s[2] += moved
+        s[3] += int(zero.sum())
+    bad = 0
+    for cname, (nsig, agree, moved, nzero) in stats.items():
+        ok = agree == nsig and moved == 0
+        bad += not ok
+        print(f"grad {cname:12s} {agree:8d}/{nsig:<8d} significant signs agree, "
+              f"{moved}/{nzero} zero-gradient elements moved {'ok' if ok else 'MISMATCH'}")
+    print(f"grad-check: {len(stats) - bad}/{len(stats)} tensors agree")
+    return 1 if bad else 0
 
 
 def rel_diff(c, t):
@@ -410,13 +454,15 @@ def dump_floats(path, arr):
 
 def main():
     ap = argparse.ArgumentParser(description="PyTorch MoleBLEND reference (oracle, benchmark)")
-    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode", "count", "flops"],
+    ap.add_argument("cmd", choices=["encode", "train", "loss", "check-encode", "count", "flops",
+                                    "grad-check"],
                     help="encode: eval forward, graph-token embeddings; train: timed AdamW steps "
                          "(pretraining); loss: eval-mode pretraining loss of the first batch; "
                          "check-encode: compare the emb (and aemb) keys of a C `encode` output "
                          "stream with this model (needs --ckpt); exit 1 above --tol; "
                          "count: print the number of data records; flops: training FLOPs of "
-                         "steps warmup..warmup+steps-1 (see train_flops)")
+                         "steps warmup..warmup+steps-1 (see train_flops); grad-check: per-tensor "
+                         "gradient signs vs one C AdamW step (--ckpt before, --after after)")
     ap.add_argument("input")
     ap.add_argument("--config", default="small", help="preset (ignored with --ckpt)")
     ap.add_argument("--ckpt", default=None, help="moleblend checkpoint: sizes and weights")
@@ -435,6 +481,7 @@ def main():
                                                      "molecule concatenated, float32 raw")
     ap.add_argument("--state-dict", default=None, help="load weights from this torch file")
     ap.add_argument("--tol", type=float, default=1e-4, help="check-encode: max relative diff")
+    ap.add_argument("--after", default=None, help="grad-check: checkpoint after one C step")
     args = ap.parse_args()
     if args.cmd == "count":
         print(sum(1 for _ in read_stream(args.input)))
@@ -447,8 +494,8 @@ def main():
             chunk = recs[(s % nb) * args.batch:(s % nb + 1) * args.batch]
             ns = [int(r["n"]) for r in chunk]
             tot += train_flops(PRESETS[args.config], ns)
-            tok += len(ns) * (max(ns) + 1)
-        print(f"{tot:.6g} {tok / args.steps:.1f}")  # training FLOPs, mean padded tokens B*T
+            tok += sum(n + 1 for n in ns)
+        print(f"{tot:.6g} {tok / args.steps:.1f}")  # training FLOPs, mean real tokens per batch
         return 0
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -470,6 +517,8 @@ def main():
         model.load_state_dict(torch.load(args.state_dict), strict=False)
     if args.cmd == "check-encode":
         return check_encode(model, recs, args)
+    if args.cmd == "grad-check":
+        return grad_check(model, recs, args)
     if args.cmd == "encode":
         model.eval()
         embs, atoms = [], []

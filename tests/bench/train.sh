@@ -16,10 +16,11 @@
 #       cpu = CPU time (user+sys) of a run with W+S steps minus a run with W steps;
 #  - torch: wall / time.process_time over the S timed steps (batches collated beforehand).
 #  The machine is shared and heavily loaded: 1-thread ratios use CPU time, 2-thread ratios wall.
-# GFLOP/s: model FLOPs of the timed base steps (torch_moleblend.train_flops: 3 x forward, forward
-# = 2 B T L (4C^2 + 2CF) + 4 L B T^2 C + 3D module + heads; see README.md) divided by the C base
-# 1-thread CPU time, versus `sgemm-bench M 768 768` (M = mean padded tokens B*T of the batches,
-# the shape of the encoder's Linear layers) CPU-time GFLOP/s at 1 thread in the same run.
+# GFLOP/s: useful model FLOPs of the timed base steps (torch_moleblend.train_flops: 3 x forward
+# on real tokens, forward = 2 M L (4C^2 + 2CF) + 4 L C sum (n+1)^2 + 3D module + heads, M = sum
+# (n+1); see README.md) divided by the C base 1-thread CPU time, versus `sgemm-bench M 768 768`
+# (M = mean real tokens per batch, the shape of the encoder's Linear layers) CPU-time GFLOP/s at
+# 1 thread in the same run.
 # Peak RSS: /usr/bin/time "Maximum resident set size" of the base runs at the batch size.
 # Last line: `train: <r>x PyTorch (small, 1 thread), base <b>x, <g>% of sgemm`.
 set -euo pipefail
