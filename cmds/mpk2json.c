@@ -83,7 +83,8 @@ static void put_str(struct buf *b, const char *s, size_t n)
         }
         }
     }
-    buf_append(b, s + start, n - start);
+    if (n > start) /* an empty str may have s == NULL: no pointer arithmetic on it */
+        buf_append(b, s + start, n - start);
     buf_putc(b, '"');
 }
 

@@ -56,8 +56,6 @@ int rec_reader_open(struct rec_reader *r, const char *path, size_t max_bytes)
         }
         r->own_fp = 1;
     }
-    if (!msgpack_unpacker_init(&r->up, 1 << 16))
-        enprintf(EXIT_IO, "out of memory");
     msgpack_unpacked_init(&r->res);
     r->icap = 1 << 17;
     r->ibuf = emalloc(r->icap);
@@ -70,7 +68,7 @@ void rec_reader_close(struct rec_reader *r)
     if (!r->ibuf)
         return;
     msgpack_unpacked_destroy(&r->res);
-    msgpack_unpacker_destroy(&r->up);
+    free(r->dbuf);
     if (r->zd)
         ZSTD_freeDCtx(r->zd);
     free(r->ibuf);
@@ -90,9 +88,27 @@ static int rd_error(struct rec_reader *r, const char *what)
     return -1;
 }
 
-/* Move more input into the unpacker. Returns bytes added (may be 0 while a zstd frame is being
+/* Room for n more decoded bytes at dbuf + dlen (compacting consumed bytes first). */
+static unsigned char *rd_reserve(struct rec_reader *r, size_t n)
+{
+    if (r->dpos && (r->dpos > r->dcap / 2 || r->dlen + n > r->dcap)) {
+        memmove(r->dbuf, r->dbuf + r->dpos, r->dlen - r->dpos);
+        r->dlen -= r->dpos;
+        r->dpos = 0;
+    }
+    if (r->dlen + n > r->dcap) {
+        size_t cap = r->dcap ? r->dcap : 1 << 16;
+        while (cap < r->dlen + n)
+            cap = emul(cap, 2);
+        r->dbuf = erealloc(r->dbuf, cap);
+        r->dcap = cap;
+    }
+    return r->dbuf + r->dlen;
+}
+
+/* Move more input into dbuf. Returns bytes added (may be 0 while a zstd frame is being
  * decoded), -1 at end of input, -2 on error (reported). A zstd frame may start wherever no
- * msgpack object is pending: plain bytes are fed only up to the next possible frame magic. */
+ * record is pending: plain bytes are fed only up to the next possible frame magic. */
 static long rd_fill(struct rec_reader *r)
 {
     if (r->ipos == r->ilen || (r->ilen - r->ipos < 4 && !r->eof)) {
@@ -122,8 +138,7 @@ static long rd_fill(struct rec_reader *r)
     }
     const unsigned char *p = r->ibuf + r->ipos;
     size_t avail = r->ilen - r->ipos;
-    if (!r->in_zstd && avail >= 4 && !memcmp(p, zstd_magic, 4) &&
-        msgpack_unpacker_message_size(&r->up) == 0) {
+    if (!r->in_zstd && avail >= 4 && !memcmp(p, zstd_magic, 4) && r->dlen == r->dpos) {
         if (!r->zd && !(r->zd = ZSTD_createDCtx()))
             enprintf(EXIT_IO, "out of memory");
         ZSTD_DCtx_reset(r->zd, ZSTD_reset_session_only);
@@ -131,9 +146,7 @@ static long rd_fill(struct rec_reader *r)
     }
     if (r->in_zstd) {
         size_t cap = ZSTD_DStreamOutSize();
-        if (!msgpack_unpacker_reserve_buffer(&r->up, cap))
-            enprintf(EXIT_IO, "out of memory");
-        ZSTD_outBuffer out = {msgpack_unpacker_buffer(&r->up), cap, 0};
+        ZSTD_outBuffer out = {rd_reserve(r, cap), cap, 0};
         ZSTD_inBuffer in = {p, avail, 0};
         size_t ret = ZSTD_decompressStream(r->zd, &out, &in);
         if (ZSTD_isError(ret)) {
@@ -143,7 +156,7 @@ static long rd_fill(struct rec_reader *r)
             return -2;
         }
         r->ipos += in.pos;
-        msgpack_unpacker_buffer_consumed(&r->up, out.pos);
+        r->dlen += out.pos;
         if (ret == 0) /* frame complete: more frames or plain msgpack may follow */
             r->in_zstd = 0;
         return (long)out.pos;
@@ -155,12 +168,97 @@ static long rd_fill(struct rec_reader *r)
             n = i;
             break;
         }
-    if (!msgpack_unpacker_reserve_buffer(&r->up, n))
-        enprintf(EXIT_IO, "out of memory");
-    memcpy(msgpack_unpacker_buffer(&r->up), p, n);
-    msgpack_unpacker_buffer_consumed(&r->up, n);
+    memcpy(rd_reserve(r, n), p, n);
+    r->dlen += n;
     r->ipos += n;
     return (long)n;
+}
+
+enum { WALK_DONE = 0, WALK_MORE = 1, WALK_BAD = -1, WALK_DEEP = -2 };
+#define WALK_MAX_DEPTH 31 /* msgpack-c's unpacker stack holds 32 levels */
+
+static uint64_t be(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* Walk the msgpack object at dbuf + dpos without allocating: on WALK_DONE r->wpos is its
+ * size. Resumable: WALK_MORE keeps the state for the next call with more bytes. */
+static int rd_walk(struct rec_reader *r)
+{
+    const unsigned char *p = r->dbuf + r->dpos;
+    size_t n = r->dlen - r->dpos;
+    for (;;) {
+        size_t at = r->wpos;
+        if (at >= n)
+            return WALK_MORE;
+        unsigned c = p[at];
+        uint64_t size = 1, kids = 0; /* header+payload bytes, children */
+        int hb = 0;                  /* bytes of a length field to read */
+        if (c <= 0x7f || c >= 0xe0 || c == 0xc0 || c == 0xc2 || c == 0xc3)
+            size = 1;
+        else if (c >= 0x80 && c <= 0x8f)
+            kids = 2 * (uint64_t)(c & 0x0f);
+        else if (c >= 0x90 && c <= 0x9f)
+            kids = c & 0x0f;
+        else if (c >= 0xa0 && c <= 0xbf)
+            size = 1 + (c & 0x1f);
+        else
+            switch (c) {
+            case 0xc4: case 0xd9: hb = 1; break;     /* bin8, str8 */
+            case 0xc5: case 0xda: hb = 2; break;     /* bin16, str16 */
+            case 0xc6: case 0xdb: hb = 4; break;     /* bin32, str32 */
+            case 0xc7: hb = 1; size = 1; break;      /* ext8: + type byte below */
+            case 0xc8: hb = 2; size = 1; break;
+            case 0xc9: hb = 4; size = 1; break;
+            case 0xca: size = 5; break;
+            case 0xcb: size = 9; break;
+            case 0xcc: case 0xd0: size = 2; break;
+            case 0xcd: case 0xd1: size = 3; break;
+            case 0xce: case 0xd2: size = 5; break;
+            case 0xcf: case 0xd3: size = 9; break;
+            case 0xd4: size = 3; break;
+            case 0xd5: size = 4; break;
+            case 0xd6: size = 6; break;
+            case 0xd7: size = 10; break;
+            case 0xd8: size = 18; break;
+            case 0xdc: case 0xde: hb = 2; break;     /* array16, map16 */
+            case 0xdd: case 0xdf: hb = 4; break;     /* array32, map32 */
+            default: return WALK_BAD;                /* 0xc1 */
+            }
+        if (hb) {
+            if (at + 1 + (size_t)hb > n)
+                return WALK_MORE;
+            uint64_t len = be(p + at + 1, hb);
+            if (c == 0xdc || c == 0xdd)
+                kids = len, size = 1 + (uint64_t)hb;
+            else if (c == 0xde || c == 0xdf)
+                kids = 2 * len, size = 1 + (uint64_t)hb;
+            else if (c >= 0xc7 && c <= 0xc9)
+                size = 1 + (uint64_t)hb + 1 + len;   /* ext: type byte + data */
+            else
+                size = 1 + (uint64_t)hb + len;
+        }
+        if (kids > r->max_bytes || size > r->max_bytes)
+            return WALK_BAD; /* every child takes >= 1 byte: cannot fit the record bound */
+        if (at + size > n)
+            return WALK_MORE;
+        r->wpos = at + (size_t)size;
+        if (kids) {
+            if (r->wdepth >= WALK_MAX_DEPTH)
+                return WALK_DEEP;
+            r->wleft[r->wdepth++] = kids;
+            continue;
+        }
+        /* a scalar or empty container completes: close finished containers */
+        while (r->wdepth > 0 && --r->wleft[r->wdepth - 1] == 0)
+            r->wdepth--;
+        if (r->wdepth == 0)
+            return WALK_DONE;
+    }
 }
 
 static int rd_header(struct rec_reader *r, const msgpack_object *o)
@@ -192,8 +290,23 @@ static int rd_header(struct rec_reader *r, const msgpack_object *o)
 int rec_read_next(struct rec_reader *r, msgpack_object **obj)
 {
     for (;;) {
-        msgpack_unpack_return ret = msgpack_unpacker_next(&r->up, &r->res);
-        if (ret == MSGPACK_UNPACK_SUCCESS) {
+        int w = r->dpos < r->dlen ? rd_walk(r) : WALK_MORE;
+        if (w == WALK_BAD)
+            return rd_error(r, "malformed msgpack (bad type byte, or a container or string "
+                               "larger than the record size bound)");
+        if (w == WALK_DEEP)
+            return rd_error(r, "msgpack nesting deeper than 31 levels");
+        if (w == WALK_DONE) {
+            size_t size = r->wpos, off = 0;
+            const char *data = (const char *)r->dbuf + r->dpos;
+            r->dpos += size;
+            r->wpos = 0;
+            r->wdepth = 0;
+            msgpack_unpack_return ret = msgpack_unpack_next(&r->res, data, size, &off);
+            if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
+                enprintf(EXIT_IO, "out of memory");
+            if (ret != MSGPACK_UNPACK_SUCCESS || off != size)
+                return rd_error(r, "malformed msgpack");
             msgpack_object *o = &r->res.data;
             r->is_header = 0;
             if (o->type != MSGPACK_OBJECT_MAP) {
@@ -217,13 +330,8 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj)
             *obj = o;
             return 1;
         }
-        if (ret == MSGPACK_UNPACK_PARSE_ERROR)
-            return rd_error(r, "malformed msgpack");
-        if (ret == MSGPACK_UNPACK_NOMEM_ERROR)
-            enprintf(EXIT_IO, "out of memory");
-        /* CONTINUE: bytes of the partial object so far (msgpack consumes container headers
-         * early, so used - off alone can be 0 inside a record) */
-        if (msgpack_unpacker_message_size(&r->up) > r->max_bytes) {
+        /* WALK_MORE */
+        if (r->dlen - r->dpos > r->max_bytes) {
             char msg[128];
             snprintf(msg, sizeof msg, "record exceeds %zu bytes (--max-record-bytes)", r->max_bytes);
             return rd_error(r, msg);
@@ -232,7 +340,7 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj)
         if (n == -2)
             return -1;
         if (n == -1) {
-            if (msgpack_unpacker_message_size(&r->up) > 0)
+            if (r->dlen > r->dpos)
                 return rd_error(r, "truncated record at end of stream");
             return 0;
         }

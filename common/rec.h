@@ -38,8 +38,15 @@ struct rec_reader {
     const char *name;  /* for messages: path or "<stdin>" */
     int own_fp;
     size_t max_bytes;  /* bound on one record's encoded size */
-    msgpack_unpacker up;
     msgpack_unpacked res;
+    /* decoded (decompressed) bytes: the next record starts at dpos; a record is decoded only
+     * once a walker has found all its bytes, so declared container sizes never allocate */
+    unsigned char *dbuf;
+    size_t dlen, dpos, dcap;
+    /* resumable walker state over dbuf[dpos..] */
+    size_t wpos;                 /* bytes of the pending record walked so far */
+    int wdepth;                  /* open containers */
+    uint64_t wleft[32];          /* children left per open container */
     /* zstd */
     ZSTD_DCtx *zd;
     int in_zstd;       /* currently inside a zstd frame */

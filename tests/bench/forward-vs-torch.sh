@@ -12,9 +12,15 @@
 # 3. Embeddings: `encode --ckpt --atoms` on the blend (masks, no noise), 2d and 3d records versus
 #    torch_moleblend.py check-encode with the same checkpoint (ckpt2torch mapping): max relative
 #    difference max|c - t| / max|t| per molecule over emb and aemb, target <= 1e-4.
-# 4. Losses: `train-step --init CKPT --lr 0 --steps 1 --dropout 0,0,0,0 --shuffle 0 --metrics`
-#    (first batch of the blend records, with noise, dropout off) versus torch_moleblend.py loss:
-#    total, the four parts and the global gradient norm, relative difference <= 1e-4.
+# 4. Losses: `train-step --init CKPT --steps 1 --dropout 0,0,0,0 --shuffle 0 --metrics` (first
+#    batch of the blend records, with noise, dropout off; the metrics row is the forward before
+#    the update) versus torch_moleblend.py loss: total, the four parts and the global gradient
+#    norm before clipping, relative difference <= 1e-4.
+# 5. Gradients, per tensor: the same run saves the parameters after its single AdamW step
+#    (--lr 1e-3 --warmup 0, weight decay 0), which moves every parameter by -lr*sign(g) where
+#    |g| >> 1e-8; torch_moleblend.py grad-check compares those signs with torch autograd for
+#    every significant element (|g| > 1e-3 max|g| of the tensor) of all 48 tensors, and checks
+#    that unused lookup-table rows (no gradient) did not move.
 # Exit 0 when everything agrees, 1 on a mismatch, 77 when torch or the data are missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -59,8 +65,9 @@ done
 # one stream (headers are skipped by the reader), one torch start; reported per mode
 cat "$tmp"/e-pretrain.mpk "$tmp"/e-2d.mpk "$tmp"/e-3d.mpk >"$tmp/e-all.mpk"
 "$PY" "$tm" check-encode --ckpt "$ck" --batch "$batch" "$tmp/e-all.mpk" || bad=1
-"$bin/train-step" -q --init "$ck" --lr 0 --steps 1 --batch "$batch" --shuffle 0 \
-    --dropout 0,0,0,0 --metrics "$tmp/m.tsv" "$tmp/pretrain.mpk"
+"$bin/train-step" -q --init "$ck" --lr 1e-3 --warmup 0 --decay-steps 1000 --steps 1 \
+    --batch "$batch" --shuffle 0 --dropout 0,0,0,0 --metrics "$tmp/m.tsv" --save "$tmp/after.ckpt" \
+    "$tmp/pretrain.mpk"
 "$PY" "$tm" loss --ckpt "$ck" --batch "$batch" "$tmp/pretrain.mpk" >"$tmp/t.txt"
 "$PY" - "$tmp/m.tsv" "$tmp/t.txt" <<'PY' || bad=1
 import sys
@@ -77,5 +84,8 @@ for k in ("loss", "denoise", "spd", "edge", "3d", "grad_norm"):
     print(f"loss  {k:9s} C {cv:.9g}  torch {tv:.9g}  rel diff {rel:.1e} {'ok' if ok else 'MISMATCH'}")
 sys.exit(1 if bad else 0)
 PY
+"$PY" "$tm" grad-check --ckpt "$ck" --after "$tmp/after.ckpt" --batch "$batch" \
+    "$tmp/pretrain.mpk" >"$tmp/g.txt" || bad=1
+grep -v " ok$" "$tmp/g.txt" || true
 if [ $bad = 0 ]; then echo "forward-vs-torch: OK"; else echo "forward-vs-torch: MISMATCH"; fi
 exit $bad
