@@ -341,10 +341,19 @@ int mol_unpack(struct mol *m, const msgpack_object *o, int keep_extra, const cha
                 FAIL("bond refers to an atom index >= n");
     if (m->nb && !m->bonds)
         FAIL("'nb' > 0 but no 'bonds'");
+    /* coordinates beyond 1e6 A are corrupt data: squared distances would overflow float */
     if (m->pos)
         for (uint32_t i = 0; i < 3 * m->n; i++)
-            if (!isfinite(m->pos[i]))
-                FAIL("'pos' has a NaN or infinite coordinate");
+            if (!isfinite(m->pos[i]) || fabsf(m->pos[i]) > 1e6f)
+                FAIL("'pos' has a NaN, infinite or out-of-range (> 1e6 A) coordinate");
+    if (m->noise)
+        for (uint32_t i = 0; i < 3 * m->n; i++)
+            if (!isfinite(m->noise[i]) || fabsf(m->noise[i]) > 1e6f)
+                FAIL("'noise' has a NaN, infinite or out-of-range value");
+    if (m->dist)
+        for (uint32_t i = 0; i < m->len[MOL_F_dist]; i++)
+            if (!isfinite(m->dist[i]) || m->dist[i] < 0)
+                FAIL("'dist' has a NaN, infinite or negative value");
     if (m->aemb && m->n && m->len[MOL_F_aemb] % m->n)
         FAIL("'aemb' length is not a multiple of n");
     return 0;

@@ -19,6 +19,10 @@ fi
 export MB_DATA=${MB_DATA:-/nonexistent}
 export PATH="$BUILD/bin:$BUILD/tests/tools:$PATH"
 export OPENBLAS_NUM_THREADS=1 LC_ALL=C
+# under the sanitizers a report must not pass for "bad data" (exit 1)
+if [ -n "${MB_SAN:-}" ]; then
+    export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86} UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=87:print_stacktrace=1}
+fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/mbtest.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 n=0 pass=0 failc=0 skip=0
