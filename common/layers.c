@@ -58,6 +58,14 @@ void matmul_backward(float *dinp, float *dw, float *db, const float *dout, const
         }
 }
 
+void matmul_backward_into(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                          const float *w, int M, int C, int OC)
+{
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, M, C, OC, 1.0f, dout, OC, w, C, 0.0f,
+                dinp, C);
+    matmul_backward(NULL, dw, db, dout, inp, w, M, C, OC);
+}
+
 void matmul_backward_ref(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                          const float *w, int M, int C, int OC)
 {
@@ -145,6 +153,20 @@ void gelu_backward(float *dinp, const float *inp, const float *dout, size_t n)
         float cdf = 0.5f * (1.0f + layers_erff(x * 0.70710678118654752f));
         float pdf = layers_expf(-0.5f * x * x) * 0.3989422804014327f;
         dinp[i] += dout[i] * (cdf + x * pdf);
+    }
+}
+
+/* the same from the stored forward output y = x Phi(x): Phi(x) = y / x (x != 0; 0.5 at 0)
+ * instead of a second erf (within a few ulp of gelu_backward, which serves as its ref);
+ * OVERWRITES dinp (one writer) instead of accumulating */
+void gelu_backward_out(float *dinp, const float *inp, const float *out, const float *dout,
+                       size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        float x = inp[i];
+        float cdf = x != 0.0f ? out[i] / x : 0.5f;
+        float pdf = layers_expf(-0.5f * x * x) * 0.3989422804014327f;
+        dinp[i] = dout[i] * (cdf + x * pdf);
     }
 }
 

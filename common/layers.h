@@ -67,6 +67,9 @@ void matmul_forward_ref(float *out, const float *inp, const float *w, const floa
 /* dinp, dw, db may be NULL (not needed) */
 void matmul_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                      const float *w, int M, int C, int OC);
+/* the same, but dinp (not NULL) is OVERWRITTEN (beta 0) instead of accumulated into */
+void matmul_backward_into(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                          const float *w, int M, int C, int OC);
 void matmul_backward_ref(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                          const float *w, int M, int C, int OC);
 
@@ -79,6 +82,10 @@ void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, co
 /* ---- GELU, exact erf form: 0.5 x (1 + erf(x / sqrt 2)) ---- */
 void gelu_forward(float *out, const float *inp, size_t n);
 void gelu_backward(float *dinp, const float *inp, const float *dout, size_t n);
+/* gelu_backward given out = gelu_forward(inp) as well (no erf; within a few ulp of it), but
+ * dinp = (not +=): for a gradient with a single writer, which then needs no zeroing */
+void gelu_backward_out(float *dinp, const float *inp, const float *out, const float *dout,
+                       size_t n);
 
 /* ---- Dropout with a kept-value rule: out = inp * scale where kept (scale = 1/(1-p)).
  * Backward: dinp += dout * scale where out != 0 (the dropped entries are exactly 0).

@@ -12,6 +12,7 @@
 #include <cblas.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,15 +69,31 @@ static size_t align16(size_t n)
     return (n + 15) & ~(size_t)15;
 }
 
+/* A zeroed 64-byte aligned block of n floats. calloc (not posix_memalign + memset): large
+ * blocks come from fresh, lazily zeroed pages, so only the parts a batch uses are ever touched
+ * (start-up time and peak RSS). The raw pointer is kept just below the aligned one. */
 static float *alloc_block(size_t n)
 {
-    void *p = NULL;
     if (n == 0)
         n = 16;
-    if (posix_memalign(&p, 64, n * sizeof(float)) != 0)
+    if (n > (SIZE_MAX - 64) / sizeof(float))
         enprintf(EXIT_IO, "out of memory (%zu floats)", n);
-    memset(p, 0, n * sizeof(float));
-    return p;
+    char *raw = calloc(n * sizeof(float) + 64, 1);
+    if (!raw)
+        enprintf(EXIT_IO, "out of memory (%zu floats)", n);
+    /* calloc aligns to at least 16 (> sizeof(void *)), so a - raw is in [16, 64] */
+    char *a = (char *)(((uintptr_t)raw + 64) & ~(uintptr_t)63);
+    memcpy(a - sizeof raw, &raw, sizeof raw);
+    return (float *)(void *)a;
+}
+
+static void free_block(float *p)
+{
+    if (!p)
+        return;
+    char *raw;
+    memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
+    free(raw);
 }
 
 static void carve_params(struct model_params *t, float *mem, const size_t *off)
@@ -189,6 +206,12 @@ static void fill_const(float *p, size_t n, float v)
 int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, char *err,
                size_t errlen)
 {
+    return model_init_flags(m, cfg, seed, 0, err, errlen);
+}
+
+int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t seed,
+                     unsigned flags, char *err, size_t errlen)
+{
     memset(m, 0, sizeof *m);
     if (model_config_check(cfg, err, errlen) < 0)
         return -1;
@@ -223,6 +246,9 @@ int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, c
     m->y_std = ecalloc((size_t)nt, sizeof(float));
     for (int t = 0; t < nt; t++)
         m->y_std[t] = 1.0f;
+
+    if (flags & MODEL_INIT_NO_RANDOM)
+        return 0; /* parameters stay 0: the caller loads every tensor */
 
     /* SPEC 2.7 effective init: every Linear weight and Embedding N(0, 0.02), biases 0, padding
      * rows 0, LayerNorm 1/0, Gaussian means/stds/mul/bias N(0, 0.02). Tensors are drawn in
@@ -293,10 +319,10 @@ int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, c
 
 void model_free(struct model *m)
 {
-    free(m->params_memory);
-    free(m->grads_memory);
-    free(m->acts_memory);
-    free(m->dacts_memory);
+    free_block(m->params_memory);
+    free_block(m->grads_memory);
+    free_block(m->acts_memory);
+    free_block(m->dacts_memory);
     free(m->scratch_int);
     free(m->scratch_f);
     free(m->pair_off);
@@ -397,7 +423,7 @@ static void zero_dacts(struct model *m, int seeds)
                    i == MODEL_A_dn_f || i == MODEL_A_ft_out;
         size_t u = used[i];
         if (i == MODEL_A_g3_g || i == MODEL_A_g3_h || i == MODEL_A_g3_hg)
-            u = m->n_pairs * (size_t)m->cfg.n_rbf; /* compact pair rows (g3_forward) */
+            u = 0; /* overwritten by their single writer in g3_backward */
         else if (i == MODEL_A_g3_out)
             u = m->n_pairs * (size_t)m->cfg.n_head;
         if (seed == seeds)
@@ -622,41 +648,57 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
                (size_t)m->tok_len[k] * C * sizeof(float));
 }
 
-/* cross entropy for the N columns j of one (b, i[, hop]) row block: logits l[k*N + j] for
+/* cross entropy for the N columns j of one (b, i[, hop]) row block: logits l[k*S + j] for
  * NC classes, targets y[j*ys] (< 0 = ignore). Writes dl (scale*(p - onehot), 0 where ignored)
  * and returns the summed loss. Loops run along j (contiguous) so they vectorise. */
-static double ce_rows(float *dl, const float *l, int NC, int N, const int8_t *y, int ys,
+static double ce_cols(float *dl, const float *l, int NC, int S, int N, const int8_t *y, int ys,
                       float scale, float *mx, float *sum)
 {
     for (int j = 0; j < N; j++)
         mx[j] = l[j];
     for (int k = 1; k < NC; k++)
         for (int j = 0; j < N; j++)
-            mx[j] = l[(size_t)k * N + j] > mx[j] ? l[(size_t)k * N + j] : mx[j];
+            mx[j] = l[(size_t)k * S + j] > mx[j] ? l[(size_t)k * S + j] : mx[j];
     for (int j = 0; j < N; j++)
         sum[j] = 0;
     for (int k = 0; k < NC; k++)
         for (int j = 0; j < N; j++) {
-            float e = layers_expf(l[(size_t)k * N + j] - mx[j]);
-            dl[(size_t)k * N + j] = e;
+            float e = layers_expf(l[(size_t)k * S + j] - mx[j]);
+            dl[(size_t)k * S + j] = e;
             sum[j] += e;
         }
     double loss = 0;
     for (int j = 0; j < N; j++) {
         int t = y[(size_t)j * ys];
         if (t >= 0)
-            loss += mx[j] + log((double)sum[j]) - l[(size_t)t * N + j];
+            loss += mx[j] + log((double)sum[j]) - l[(size_t)t * S + j];
         sum[j] = t >= 0 ? scale / sum[j] : 0.0f; /* now the gradient factor */
     }
     for (int k = 0; k < NC; k++)
         for (int j = 0; j < N; j++)
-            dl[(size_t)k * N + j] *= sum[j];
+            dl[(size_t)k * S + j] *= sum[j];
     for (int j = 0; j < N; j++) {
         int t = y[(size_t)j * ys];
         if (t >= 0)
-            dl[(size_t)t * N + j] -= scale;
+            dl[(size_t)t * S + j] -= scale;
     }
     return loss;
+}
+
+/* Only the columns from the first to the last valid target are computed: the others (and
+ * rows without any target, e.g. padding atoms) keep dl = 0 from zero_dacts(m, 1) of this
+ * forward, which is what the full computation writes there. */
+static double ce_rows(float *dl, const float *l, int NC, int N, const int8_t *y, int ys,
+                      float scale, float *mx, float *sum)
+{
+    int j0 = 0, j1 = N;
+    while (j0 < N && y[(size_t)j0 * ys] < 0)
+        j0++;
+    if (j0 == N)
+        return 0.0;
+    while (y[(size_t)(j1 - 1) * ys] < 0)
+        j1--;
+    return ce_cols(dl + j0, l + j0, NC, N, j1 - j0, y + (size_t)j0 * ys, ys, scale, mx, sum);
 }
 
 static void n2_forward(struct model *m, int hd)
@@ -1285,9 +1327,10 @@ static void g3_backward(struct model *m)
     int M = (int)m->n_pairs;
     matmul_backward(da->g3_gsum, g->cent_w, g->cent_b, da->cent, a->g3_gsum, p->cent_w, B * N, K,
                     C);
-    matmul_backward(da->g3_hg, g->g_w2, g->g_b2, da->g3_out, a->g3_hg, p->g_w2, M, K, H);
-    gelu_backward(da->g3_h, a->g3_h, da->g3_hg, (size_t)M * K);
-    matmul_backward(da->g3_g, g->g_w1, g->g_b1, da->g3_h, a->g3_g, p->g_w1, M, K, K);
+    /* single writers: g3_hg, g3_h, g3_g are overwritten here (zero_dacts skips them) */
+    matmul_backward_into(da->g3_hg, g->g_w2, g->g_b2, da->g3_out, a->g3_hg, p->g_w2, M, K, H);
+    gelu_backward_out(da->g3_h, a->g3_h, a->g3_hg, da->g3_hg, (size_t)M * K);
+    matmul_backward_into(da->g3_g, g->g_w1, g->g_b1, da->g3_h, a->g3_g, p->g_w1, M, K, K);
     float sig[4096], inv[4096];
     double dsig[4096], dmu[4096];
     for (int q = 0; q < K; q++) {

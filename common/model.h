@@ -259,6 +259,11 @@ size_t model_config_num_params(const struct model_config *cfg);
  * init if cfg->nominal_gauss_init) from seed. Returns 0, or -1 with a message (bad config). */
 int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, char *err,
                size_t errlen);
+/* model_init with flags: MODEL_INIT_NO_RANDOM leaves every parameter 0 (no random draw; for
+ * callers that load all tensors from a checkpoint right after, e.g. encode). */
+enum { MODEL_INIT_NO_RANDOM = 1 };
+int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t seed,
+                     unsigned flags, char *err, size_t errlen);
 /* Release everything and zero; safe on a zeroed struct. */
 void model_free(struct model *m);
 

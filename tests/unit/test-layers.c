@@ -197,6 +197,20 @@ static void test_layernorm_gelu_fd(void)
         gelu_forward(&yb, &b, 1);
         CHECK_CLOSE(dys[i], (ya - yb) / 2e-2, 1e-3);
     }
+    /* gelu_backward_out (from the stored output) against gelu_backward */
+    size_t n = 4001;
+    float *gx = rnd(n, 1), *gy = zeros(n), *gd = rnd(n, 1), *d1 = zeros(n), *d2 = zeros(n);
+    for (size_t i = 0; i < n; i++)
+        gx[i] = i == 0 ? 0.0f : i == 1 ? 1e-30f : i == 2 ? -9.0f : i == 3 ? 9.0f : 6 * gx[i];
+    gelu_forward(gy, gx, n);
+    gelu_backward(d1, gx, gd, n);
+    gelu_backward_out(d2, gx, gy, gd, n);
+    int far = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!(fabsf(d1[i] - d2[i]) <= 1e-6f * (1 + fabsf(gd[i]))))
+            far++, printf("#   gelu_backward_out %zu: x %g: %g vs %g\n", i, gx[i], d2[i], d1[i]);
+    CHECK(far == 0);
+    free(gx), free(gy), free(gd), free(d1), free(d2);
     free(x), free(g), free(bb), free(wo), free(o), free(mu), free(rs), free(dx), free(dg), free(db);
 }
 

@@ -22,10 +22,31 @@ json2mpk -q "$d/huge-pos.jsonl" > hp.mpk
 for f in "$d/huge-array.mpk" "$d/deep-nesting.mpk" hp.mpk; do
     for t in mpk2json relation-build mpk-shard; do
         # (ASan: a failed huge malloc returns NULL, as without ASan, instead of aborting)
-        rc=0; ASAN_OPTIONS=$ASAN_OPTIONS:allocator_may_return_null=1 $t "$f" > /dev/null 2> err.txt || rc=$?
+        rc=0; ASAN_OPTIONS=$ASAN_OPTIONS:allocator_may_return_null=1 $t "$f" > /dev/null 2> err.txt \
+            || rc=$?
         conf_nocrash $rc "$t $(basename "$f")"
     done
 done
 # empty strings (msgpack may hand them over as a NULL pointer): UB in mpk2json's put_str (UBSan)
 expect_code 0 mpk2json "$d/empty-str.mpk" > o.jsonl
 [ "$(cat o.jsonl)" = '{"":1,"a":""}' ] || fail "mpk2json empty strings: $(cat o.jsonl)"
+# fixed after the conformance report (notes/conformance.md 1, 2, 5): hard checks now
+# a 5-byte stream declaring a 4-billion-element array: bad data, not out of memory
+for t in mpk2json relation-build; do
+    expect_code 1 $t "$d/huge-array.mpk" > /dev/null 2> err.txt
+    grep_q "record 0: " err.txt
+done
+# a record nested 32 levels deep: bad data naming the record
+expect_code 1 mpk2json "$d/deep-nesting.mpk" > /dev/null 2> err.txt
+grep_q "record 0: .*nesting" err.txt
+# finite but huge coordinates (3e38): rejected by relation-build, never Inf distances
+json2mpk -q "$d/huge-pos.jsonl" > bigpos.mpk
+expect_code 1 relation-build -k bigpos.mpk > bigrel.mpk 2> err.txt
+grep_q "record 1 (id=huge): " err.txt
+conf_balanced err.txt 1 1
+# the same coordinate in a blend-mask record: train-step rejects it (1), no NaN gradient (4)
+conf_inputs
+mpk2json bl.mpk | sed '3s/"pos":\[[-0-9.]*,[-0-9.]*,[-0-9.]*/"pos":[3e38,3e38,-3e38/' |
+    json2mpk -q > bigbl.mpk
+expect_code 1 train-step -q -k --config tiny --batch 2 --steps 2 --shuffle 0 bigbl.mpk 2> err.txt
+grep_q "record 1\b" err.txt
