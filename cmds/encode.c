@@ -184,8 +184,10 @@ static int setup_model(struct enc *E)
     char errbuf[CKPT_ERRLEN];
     model_free(&E->m);
     batch_free(&E->b);
-    /* every tensor comes from the checkpoint (strict load below): no random init */
-    if (model_init_flags(&E->m, &E->cfg, 0, MODEL_INIT_NO_RANDOM, errbuf, sizeof errbuf)) {
+    /* every tensor comes from the checkpoint (strict load below): no random init; forward
+     * only: the gradient arenas stay untouched */
+    if (model_init_flags(&E->m, &E->cfg, 0, MODEL_INIT_NO_RANDOM | MODEL_INIT_INFERENCE, errbuf,
+                         sizeof errbuf)) {
         weprintf("%s: model: %s", E->ckpt, errbuf);
         return EXIT_IO;
     }

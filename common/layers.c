@@ -164,7 +164,8 @@ void gelu_backward_out(float *dinp, const float *inp, const float *out, const fl
 {
     for (size_t i = 0; i < n; i++) {
         float x = inp[i];
-        float cdf = x != 0.0f ? out[i] / x : 0.5f;
+        float q = out[i] / (x == 0.0f ? 1.0f : x); /* unconditional: lets the loop vectorise */
+        float cdf = x == 0.0f ? 0.5f : q;
         float pdf = layers_expf(-0.5f * x * x) * 0.3989422804014327f;
         dinp[i] = dout[i] * (cdf + x * pdf);
     }

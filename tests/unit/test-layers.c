@@ -46,6 +46,15 @@ static void test_matmul(void)
         dw2[i] *= 2;
     CHECK_TENSOR(dx1, dx2, M * C, 1e-4, 1e-4, "matmul dinp x2");
     CHECK_TENSOR(dw1, dw2, OC * C, 1e-4, 1e-4, "matmul dw x2");
+    /* matmul_backward_into overwrites dinp (garbage in it) and accumulates dw, db */
+    float *dx3 = rnd((size_t)M * C, 100), *dw3 = zeros((size_t)OC * C), *db3 = zeros(OC);
+    matmul_backward_into(dx3, dw3, db3, d, x, w, M, C, OC);
+    matmul_backward_into(dx3, dw3, db3, d, x, w, M, C, OC);
+    for (int i = 0; i < M * C; i++)
+        dx2[i] *= 0.5f;
+    CHECK_TENSOR(dx3, dx2, M * C, 1e-4, 1e-4, "matmul_backward_into dinp");
+    CHECK_TENSOR(dw3, dw1, OC * C, 1e-4, 1e-4, "matmul_backward_into dw x2");
+    free(dx3), free(dw3), free(db3);
     free(x), free(w), free(b), free(o1), free(o2), free(d);
     free(dx1), free(dw1), free(db1), free(dx2), free(dw2), free(db2);
 }
@@ -197,9 +206,9 @@ static void test_layernorm_gelu_fd(void)
         gelu_forward(&yb, &b, 1);
         CHECK_CLOSE(dys[i], (ya - yb) / 2e-2, 1e-3);
     }
-    /* gelu_backward_out (from the stored output) against gelu_backward */
+    /* gelu_backward_out (from the stored output; overwrites d2) against gelu_backward */
     size_t n = 4001;
-    float *gx = rnd(n, 1), *gy = zeros(n), *gd = rnd(n, 1), *d1 = zeros(n), *d2 = zeros(n);
+    float *gx = rnd(n, 1), *gy = zeros(n), *gd = rnd(n, 1), *d1 = zeros(n), *d2 = rnd(n, 50);
     for (size_t i = 0; i < n; i++)
         gx[i] = i == 0 ? 0.0f : i == 1 ? 1e-30f : i == 2 ? -9.0f : i == 3 ? 9.0f : 6 * gx[i];
     gelu_forward(gy, gx, n);
