@@ -277,8 +277,11 @@ int main(int argc, char **argv)
         if (ret == EXIT_IO)
             break;
     }
-    if (ret != EXIT_OK && !keep)
+    size_t ngood = nrec; /* good records read (the summary adds up: in = good + skipped + bad) */
+    if (ret != EXIT_OK && !keep) {
         nrec = 0; /* strict mode: no metrics from a partial read */
+        weprintf("no metrics: stopped at the first bad record (-k skips bad records)");
+    }
     else if (ret == EXIT_OK && nrec == 0) {
         weprintf("no records to evaluate (%llu read, %llu not in split)", (unsigned long long)nin,
                  (unsigned long long)nskip);
@@ -382,7 +385,7 @@ int main(int argc, char **argv)
     }
     if (verbosity >= 2 || nbad)
         weprintf("%llu records in, %zu evaluated, %llu not in split, %llu rejected",
-                 (unsigned long long)nin, nrec, (unsigned long long)nskip,
+                 (unsigned long long)nin, ngood, (unsigned long long)nskip,
                  (unsigned long long)nbad);
     for (size_t t = 0; t < ntask; t++) {
         free(tasks[t].name);
