@@ -18,6 +18,7 @@
  * per molecule (schemas/blend.md).
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O. */
 #include "mol.h"
+#include "molfilter.h"
 #include "rec.h"
 #include "rng.h"
 #include "util.h"
@@ -157,6 +158,21 @@ static int blend_mol(struct mol *m, const struct blend_opts *o, const char **err
     return 0;
 }
 
+/* molfilter adapter: blend one record and count its mode */
+struct blend_run {
+    const struct blend_opts *o;
+    uint64_t nmode[3];
+};
+
+static int blend_fn(struct mol *m, void *ctx, const char **err)
+{
+    struct blend_run *run = ctx;
+    if (blend_mol(m, run->o, err))
+        return -1;
+    run->nmode[m->mode]++;
+    return 0;
+}
+
 #ifndef TESTING
 static void usage(FILE *fp)
 {
@@ -242,63 +258,17 @@ int main(int argc, char **argv)
     if (rec_writer_open(&w, "-", zl))
         return EXIT_IO;
     rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "blend-mask " BLEND_VERSION);
-    uint64_t nin = 0, nout = 0, nbad = 0, nmode[3] = {0, 0, 0};
-    struct progress pg;
-    progress_init(&pg, prog, 0, "records");
-    int nfiles = argc - optind > 0 ? argc - optind : 1;
-    for (int fi = 0; fi < nfiles && !(ret && !keep); fi++) {
-        const char *path = optind < argc ? argv[optind + fi] : "-";
-        struct rec_reader r;
-        msgpack_object *obj;
-        int rr;
-        if (rec_reader_open(&r, path, 0)) {
-            ret = EXIT_IO;
-            break;
-        }
-        r.want_schema = MOL_SCHEMA;
-        r.want_version = MOL_VERSION;
-        while ((rr = rec_read_next(&r, &obj)) == 1) {
-            uint64_t idx = r.index - 1;
-            struct mol m;
-            const char *err = NULL;
-            nin++;
-            if (mol_unpack(&m, obj, 1, &err) || blend_mol(&m, &o, &err)) {
-                weprintf("%s: record %llu%s%s%s: %s", r.name, (unsigned long long)idx,
-                         m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", err);
-                mol_free(&m);
-                nbad++;
-                ret = EXIT_DATA;
-                if (!keep)
-                    break;
-                continue;
-            }
-            nmode[m.mode]++;
-            mol_pack(&m, rec_begin(&w));
-            mol_free(&m);
-            if (rec_end(&w)) {
-                ret = EXIT_IO;
-                break;
-            }
-            nout++;
-            progress_update(&pg, nin);
-        }
-        if (rr < 0) {
-            /* truncated or malformed stream: reported by the reader */
-            ret = ret == EXIT_IO || rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
-        }
-        rec_reader_close(&r);
-        if (ret == EXIT_IO)
-            break;
-    }
-    progress_done(&pg, nin);
+    struct blend_run run = {.o = &o};
+    struct molfilter f = {.keep_going = keep, .progress = prog};
+    ret = molfilter_run(&f, argv + optind, argc - optind, &w, blend_fn, &run);
     int wr = rec_writer_close(&w);
     if (wr)
         ret = EXIT_IO;
-    if (verbosity >= 2 || nbad)
+    if (verbosity >= 2 || f.nbad)
         weprintf("%llu records in, %llu out (%llu blend, %llu 2d, %llu 3d), %llu rejected",
-                 (unsigned long long)nin, (unsigned long long)nout,
-                 (unsigned long long)nmode[MODE_BLEND], (unsigned long long)nmode[MODE_2D],
-                 (unsigned long long)nmode[MODE_3D], (unsigned long long)nbad);
+                 (unsigned long long)f.nin, (unsigned long long)f.nout,
+                 (unsigned long long)run.nmode[MODE_BLEND], (unsigned long long)run.nmode[MODE_2D],
+                 (unsigned long long)run.nmode[MODE_3D], (unsigned long long)f.nbad);
     return ret;
 }
 #endif

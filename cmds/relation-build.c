@@ -9,6 +9,7 @@
  * rejected with a message naming the record.
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O. */
 #include "mol.h"
+#include "molfilter.h"
 #include "perceive.h"
 #include "rec.h"
 #include "relations.h"
@@ -31,6 +32,7 @@ struct rb_opts {
 };
 
 struct rb_ctx {
+    const struct rb_opts *o;
     struct perceive p;
     struct rel_work w;
     char err[256];
@@ -115,6 +117,15 @@ relations:;
     return 0;
 }
 
+/* molfilter adapter */
+static int rb_fn(struct mol *m, void *ctx, const char **err)
+{
+    struct rb_ctx *c = ctx;
+    if (rb_mol(m, c->o, c))
+        return *err = c->err, -1;
+    return 0;
+}
+
 #ifndef TESTING
 static void usage(FILE *fp)
 {
@@ -177,66 +188,16 @@ int main(int argc, char **argv)
     struct rb_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     perceive_init(&ctx.p);
-    uint64_t nin = 0, nout = 0, nbad = 0;
-    struct progress pg;
-    progress_init(&pg, prog, 0, "records");
-    int nfiles = argc - optind > 0 ? argc - optind : 1;
-    for (int fi = 0; fi < nfiles && !(ret && !keep); fi++) {
-        const char *path = optind < argc ? argv[optind + fi] : "-";
-        struct rec_reader r;
-        msgpack_object *obj;
-        int rr;
-        if (rec_reader_open(&r, path, 0)) {
-            ret = EXIT_IO;
-            break;
-        }
-        r.want_schema = MOL_SCHEMA;
-        r.want_version = MOL_VERSION;
-        while ((rr = rec_read_next(&r, &obj)) == 1) {
-            uint64_t idx = r.index - 1;
-            struct mol m;
-            const char *uerr = NULL;
-            nin++;
-            int bad = 0;
-            if (mol_unpack(&m, obj, 1, &uerr)) {
-                snprintf(ctx.err, sizeof ctx.err, "%s", uerr ? uerr : "bad record");
-                bad = 1;
-            } else if (rb_mol(&m, &o, &ctx)) {
-                bad = 1;
-            }
-            if (bad) {
-                weprintf("%s: record %llu%s%s%s: %s", r.name, (unsigned long long)idx,
-                         m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", ctx.err);
-                mol_free(&m);
-                nbad++;
-                ret = EXIT_DATA;
-                if (!keep)
-                    break;
-                continue;
-            }
-            mol_pack(&m, rec_begin(&w));
-            mol_free(&m);
-            if (rec_end(&w)) {
-                ret = EXIT_IO;
-                break;
-            }
-            nout++;
-            progress_update(&pg, nin);
-        }
-        if (rr < 0)
-            ret = ret == EXIT_IO || rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
-        rec_reader_close(&r);
-        if (ret == EXIT_IO)
-            break;
-    }
-    progress_done(&pg, nin);
+    ctx.o = &o;
+    struct molfilter f = {.keep_going = keep, .progress = prog};
+    ret = molfilter_run(&f, argv + optind, argc - optind, &w, rb_fn, &ctx);
     perceive_free(&ctx.p);
     rel_work_free(&ctx.w);
     if (rec_writer_close(&w))
         ret = EXIT_IO;
-    if (verbosity >= 2 || nbad)
-        weprintf("%llu records in, %llu out, %llu rejected", (unsigned long long)nin,
-                 (unsigned long long)nout, (unsigned long long)nbad);
+    if (verbosity >= 2 || f.nbad)
+        weprintf("%llu records in, %llu out, %llu rejected", (unsigned long long)f.nin,
+                 (unsigned long long)f.nout, (unsigned long long)f.nbad);
     return ret;
 }
 #endif
