@@ -158,6 +158,7 @@ static int blend_mol(struct mol *m, const struct blend_opts *o, const char **err
     return 0;
 }
 
+#ifndef TESTING
 /* molfilter adapter: blend one record and count its mode */
 struct blend_run {
     const struct blend_opts *o;
@@ -173,7 +174,6 @@ static int blend_fn(struct mol *m, void *ctx, const char **err)
     return 0;
 }
 
-#ifndef TESTING
 static void usage(FILE *fp)
 {
     fprintf(fp, "usage: %s %s\n", argv0, usage_line);
@@ -264,7 +264,7 @@ int main(int argc, char **argv)
     int wr = rec_writer_close(&w);
     if (wr)
         ret = EXIT_IO;
-    if (verbosity >= 2 || f.nbad)
+    if (verbosity >= 2 || f.nbad || ret)
         weprintf("%llu records in, %llu out (%llu blend, %llu 2d, %llu 3d), %llu rejected",
                  (unsigned long long)f.nin, (unsigned long long)f.nout,
                  (unsigned long long)run.nmode[MODE_BLEND], (unsigned long long)run.nmode[MODE_2D],

@@ -195,7 +195,7 @@ int main(int argc, char **argv)
     rel_work_free(&ctx.w);
     if (rec_writer_close(&w))
         ret = EXIT_IO;
-    if (verbosity >= 2 || f.nbad)
+    if (verbosity >= 2 || f.nbad || ret)
         weprintf("%llu records in, %llu out, %llu rejected", (unsigned long long)f.nin,
                  (unsigned long long)f.nout, (unsigned long long)f.nbad);
     return ret;
