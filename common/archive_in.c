@@ -11,19 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static const char *aerr(struct archive *a)
 {
     const char *s = archive_error_string(a);
@@ -40,13 +27,13 @@ int archive_in_open(struct archive_in *ai, const char *path, size_t max_member, 
     if (!is_stdin) {
         struct stat st;
         if (stat(path, &st))
-            return seterr(err, errlen, "cannot open: %s", strerror(errno));
+            return util_seterr(err, errlen, "cannot open: %s", strerror(errno));
         if (S_ISDIR(st.st_mode))
-            return seterr(err, errlen, "is a directory");
+            return util_seterr(err, errlen, "is a directory");
     }
     ai->a = archive_read_new();
     if (!ai->a)
-        return seterr(err, errlen, "out of memory");
+        return util_seterr(err, errlen, "out of memory");
     archive_read_support_filter_all(ai->a);
     archive_read_support_format_tar(ai->a);
     archive_read_support_format_zip(ai->a);
@@ -57,7 +44,7 @@ int archive_in_open(struct archive_in *ai, const char *path, size_t max_member, 
     int r = is_stdin ? archive_read_open_fd(ai->a, 0, 1 << 16)
                      : archive_read_open_filename(ai->a, path, 1 << 16);
     if (r != ARCHIVE_OK) {
-        seterr(err, errlen, "cannot open: %s", aerr(ai->a));
+        util_seterr(err, errlen, "cannot open: %s", aerr(ai->a));
         archive_read_free(ai->a);
         ai->a = NULL;
         return -1;
@@ -102,10 +89,10 @@ static int read_data(struct archive_in *ai, struct archive_entry *e, char *err, 
     ai->data[0] = 0;
     if (archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
         (uint64_t)archive_entry_size(e) > ai->max_member) {
-        seterr(err, errlen, "member is %lld bytes, more than the limit of %zu (--max-member-bytes)",
+        util_seterr(err, errlen, "member is %lld bytes, more than the limit of %zu (--max-member-bytes)",
                (long long)archive_entry_size(e), ai->max_member);
         if (archive_read_data_skip(ai->a) == ARCHIVE_FATAL) {
-            seterr(err, errlen, "%s", aerr(ai->a));
+            util_seterr(err, errlen, "%s", aerr(ai->a));
             return ARCHIVE_IN_FATAL;
         }
         return ARCHIVE_IN_SKIP;
@@ -130,18 +117,18 @@ static int read_data(struct archive_in *ai, struct archive_entry *e, char *err, 
         if (got < 0) {
             if (got == ARCHIVE_WARN)
                 continue;
-            seterr(err, errlen, "%s", aerr(ai->a));
+            util_seterr(err, errlen, "%s", aerr(ai->a));
             return ARCHIVE_IN_FATAL;
         }
         ai->len += (size_t)got;
         if (ai->len > ai->max_member) {
-            seterr(err, errlen, "member is more than the limit of %zu bytes (--max-member-bytes)",
+            util_seterr(err, errlen, "member is more than the limit of %zu bytes (--max-member-bytes)",
                    ai->max_member);
             ai->len = 0;
             if (ai->is_raw) {
                 ai->done = 1; /* nothing after the single raw member */
             } else if (archive_read_data_skip(ai->a) == ARCHIVE_FATAL) {
-                seterr(err, errlen, "%s", aerr(ai->a));
+                util_seterr(err, errlen, "%s", aerr(ai->a));
                 return ARCHIVE_IN_FATAL;
             }
             ai->data[0] = 0;
@@ -166,7 +153,7 @@ static int inflate_member(struct archive_in *ai, char *err, size_t errlen)
         return 0;
     struct archive *a = archive_read_new();
     if (!a)
-        return seterr(err, errlen, "out of memory"), ARCHIVE_IN_SKIP;
+        return util_seterr(err, errlen, "out of memory"), ARCHIVE_IN_SKIP;
     archive_read_support_filter_all(a);
     archive_read_support_format_raw(a);
     struct archive_entry *e;
@@ -174,7 +161,7 @@ static int inflate_member(struct archive_in *ai, char *err, size_t errlen)
     int ret = 0;
     if (archive_read_open_memory(a, ai->data, ai->len) != ARCHIVE_OK ||
         archive_read_next_header(a, &e) != ARCHIVE_OK) {
-        seterr(err, errlen, "compressed member: %s", aerr(a));
+        util_seterr(err, errlen, "compressed member: %s", aerr(a));
         ret = ARCHIVE_IN_SKIP;
     }
     while (!ret) {
@@ -183,10 +170,10 @@ static int inflate_member(struct archive_in *ai, char *err, size_t errlen)
         if (got == 0)
             break;
         if (got < 0) {
-            seterr(err, errlen, "compressed member: %s", aerr(a));
+            util_seterr(err, errlen, "compressed member: %s", aerr(a));
             ret = ARCHIVE_IN_SKIP;
         } else if ((out.len += (size_t)got) > ai->max_member) {
-            seterr(err, errlen, "member is more than the limit of %zu bytes (--max-member-bytes)",
+            util_seterr(err, errlen, "member is more than the limit of %zu bytes (--max-member-bytes)",
                    ai->max_member);
             ret = ARCHIVE_IN_SKIP;
         }
@@ -221,7 +208,7 @@ int archive_in_next(struct archive_in *ai, char *err, size_t errlen)
         if (r == ARCHIVE_RETRY)
             continue;
         if (r == ARCHIVE_FATAL || r < ARCHIVE_WARN) {
-            seterr(err, errlen, "%s", aerr(ai->a));
+            util_seterr(err, errlen, "%s", aerr(ai->a));
             ai->done = 1;
             return ARCHIVE_IN_FATAL;
         }

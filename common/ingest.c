@@ -15,19 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    if (err && errlen)
-        vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* ---------------------------------------------------------------- raw stream reader */
 
 /* ---------------------------------------------------------------- format detection */
@@ -237,7 +224,7 @@ int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errle
      * ("C\0C" read as "C"), so a record holding one is binary garbage, not a molecule */
     if (s->span_end > s->span_start && buf &&
         memchr(buf + s->span_start, '\0', s->span_end - s->span_start)) {
-        seterr(err, errlen, "NUL byte in the record (binary data?)");
+        util_seterr(err, errlen, "NUL byte in the record (binary data?)");
         goto bad;
     }
     const struct ingest_opts *o = s->o;
@@ -252,7 +239,7 @@ int ingest_src_next(struct ingest_src *s, struct mol *m, char *err, size_t errle
     if (!o->keep_h && mol_remove_h(m, err, errlen) < 0)
         goto bad;
     if (m->n > o->max_atoms) {
-        seterr(err, errlen, "molecule '%s' has %u %satoms, more than --max-atoms %u",
+        util_seterr(err, errlen, "molecule '%s' has %u %satoms, more than --max-atoms %u",
                m->id ? m->id : "", m->n, o->keep_h ? "" : "heavy ", o->max_atoms);
         goto bad;
     }

@@ -155,32 +155,6 @@ slow : {
 
 /* ---- errors ---- */
 
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-{
-    if (err && errlen) {
-        int k = snprintf(err, errlen, "line %u: ", line);
-        if (k >= 0 && (size_t)k < errlen) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
-            va_end(ap);
-        }
-    }
-    return -1;
-}
-
-/* printable excerpt of a field for messages */
-static const char *excerpt(const char *s, size_t n, char *tmp, size_t tn)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < tn && k < 24; i++)
-        tmp[k++] = (s[i] >= 32 && s[i] < 127) ? s[i] : '?';
-    tmp[k] = 0;
-    return tmp;
-}
-
 /* ---- iterator ---- */
 
 void sdf_iter_init(struct sdf_iter *it, const char *buf, size_t len)
@@ -265,10 +239,10 @@ static int set_bond(struct ctx *x, uint32_t b, long a1, long a2, long type, long
 {
     struct mol *m = x->m;
     if (a1 < 1 || a1 > (long)m->n || a2 < 1 || a2 > (long)m->n)
-        return fail(x->err, x->errlen, x->c.line, "bond atom index %ld %ld out of range 1..%u",
-                    a1, a2, m->n);
+        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                "bond atom index %ld %ld out of range 1..%u", a1, a2, m->n);
     if (a1 == a2)
-        return fail(x->err, x->errlen, x->c.line, "bond from atom %ld to itself", a1);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bond from atom %ld to itself", a1);
     m->bonds[2 * b] = (uint16_t)(a1 - 1);
     m->bonds[2 * b + 1] = (uint16_t)(a2 - 1);
     m->bo[b] = bond_code(type);
@@ -306,8 +280,8 @@ static int check_dup_bonds(struct ctx *x)
         for (uint32_t k = off[i]; k < off[i + 1] && !ret; k++)
             for (uint32_t l = k + 1; l < off[i + 1]; l++)
                 if (hi[k] == hi[l]) {
-                    ret = fail(x->err, x->errlen, x->c.line, "atoms %u and %u bonded twice",
-                               i + 1, hi[k] + 1);
+                    ret = util_seterr_line(x->err, x->errlen, x->c.line,
+                                           "atoms %u and %u bonded twice", i + 1, hi[k] + 1);
                     break;
                 }
     free(fill);
@@ -328,8 +302,8 @@ static int sub_int(struct ctx *x, const char *s, size_t n, size_t at, size_t w, 
         w = n - at;
     if (fld_int(s + at, w, 1, v)) {
         char tmp[32];
-        return fail(x->err, x->errlen, x->c.line, "bad %s field '%s'", what,
-                    excerpt(s + at, w, tmp, sizeof tmp));
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bad %s field '%s'", what,
+                    util_excerpt(s + at, w, tmp, sizeof tmp));
     }
     return 0;
 }
@@ -340,13 +314,14 @@ static int v2000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     double xyz[3];
     char tmp[32];
     if (n > SDF_MAX_LINE)
-        return fail(x->err, x->errlen, x->c.line, "line too long");
+        return util_seterr_line(x->err, x->errlen, x->c.line, "line too long");
     if (n < 34)
-        return fail(x->err, x->errlen, x->c.line, "atom line too short (%zu < 34 columns)", n);
+        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                "atom line too short (%zu < 34 columns)", n);
     for (int k = 0; k < 3; k++)
         if (fld_double(s + 10 * k, 10, &xyz[k]) || fabs(xyz[k]) > SDF_MAX_COORD)
-            return fail(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
-                        excerpt(s + 10 * k, 10, tmp, sizeof tmp));
+            return util_seterr_line(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
+                        util_excerpt(s + 10 * k, 10, tmp, sizeof tmp));
     size_t a = 31, e = n < 34 ? n : 34;
     while (a < e && s[a] == ' ')
         a++;
@@ -355,28 +330,31 @@ static int v2000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     uint16_t iso = 0;
     int z = elem_from_symbol(s + a, e - a, &iso);
     if (z < 0)
-        return fail(x->err, x->errlen, x->c.line, "unknown element '%s'",
-                    excerpt(s + a, e - a, tmp, sizeof tmp));
+        return util_seterr_line(x->err, x->errlen, x->c.line, "unknown element '%s'",
+                    util_excerpt(s + a, e - a, tmp, sizeof tmp));
     long md, chg, par, hc, val;
     if (sub_int(x, s, n, 34, 2, &md, "mass difference") || sub_int(x, s, n, 36, 3, &chg, "charge") ||
         sub_int(x, s, n, 39, 3, &par, "parity") || sub_int(x, s, n, 42, 3, &hc, "hydrogen count") ||
         sub_int(x, s, n, 48, 3, &val, "valence"))
         return -1;
     if (chg < 0 || chg > 15)
-        return fail(x->err, x->errlen, x->c.line, "charge code %ld out of range 0..7", chg);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "charge code %ld out of range 0..7",
+                                chg);
     /* RDKit takes any value in these fields; only negative ones are refused here */
     if (par < 0 || par > 255)
-        return fail(x->err, x->errlen, x->c.line, "atom parity %ld out of range", par);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "atom parity %ld out of range", par);
     if (hc < 0) /* the hydrogen count is a query feature (RDKit: H-count query): not stored */
-        return fail(x->err, x->errlen, x->c.line, "hydrogen count %ld out of range", hc);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "hydrogen count %ld out of range",
+                                hc);
     if (val < 0)
-        return fail(x->err, x->errlen, x->c.line, "valence %ld out of range", val);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "valence %ld out of range", val);
     m->z[i] = (uint8_t)z;
     m->iso[i] = iso;
     if (md && z > 0) {
         long v = elem_common_isotope(z) + md;
         if (v < 1 || v > 999)
-            return fail(x->err, x->errlen, x->c.line, "mass difference %ld out of range", md);
+            return util_seterr_line(x->err, x->errlen, x->c.line,
+                                    "mass difference %ld out of range", md);
         m->iso[i] = (uint16_t)v;
     }
     m->chg[i] = (int8_t)charge_code(chg);
@@ -391,16 +369,17 @@ static int v2000_bond(struct ctx *x, uint32_t b, const char *s, size_t n)
 {
     long a1, a2, t, st;
     if (n > SDF_MAX_LINE)
-        return fail(x->err, x->errlen, x->c.line, "line too long");
+        return util_seterr_line(x->err, x->errlen, x->c.line, "line too long");
     if (n < 9)
-        return fail(x->err, x->errlen, x->c.line, "bond line too short (%zu < 9 columns)", n);
+        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                "bond line too short (%zu < 9 columns)", n);
     if (sub_int(x, s, n, 0, 3, &a1, "bond atom") || sub_int(x, s, n, 3, 3, &a2, "bond atom") ||
         sub_int(x, s, n, 6, 3, &t, "bond type") || sub_int(x, s, n, 9, 3, &st, "bond stereo"))
         return -1;
     if (t < 0 || t > 255)
-        return fail(x->err, x->errlen, x->c.line, "bond type %ld out of range", t);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bond type %ld out of range", t);
     if (st < 0 || st > 255)
-        return fail(x->err, x->errlen, x->c.line, "bond stereo %ld out of range", st);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bond stereo %ld out of range", st);
     return set_bond(x, b, a1, a2, t, st);
 }
 
@@ -411,8 +390,8 @@ static int v2000_prop(struct ctx *x, const char *s, size_t n, int kind)
     long cnt;
     char tmp[32];
     if (n < 9 || fld_int(s + 6, 3, 0, &cnt) || cnt < 1 || cnt > 8)
-        return fail(x->err, x->errlen, x->c.line, "bad property count '%s'",
-                    excerpt(s + 6, n > 6 ? (n - 6 < 3 ? n - 6 : 3) : 0, tmp, sizeof tmp));
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bad property count '%s'",
+                    util_excerpt(s + 6, n > 6 ? (n - 6 < 3 ? n - 6 : 3) : 0, tmp, sizeof tmp));
     if (kind == 'C' && !x->any_chg_line) { /* RDKit: the first M  CHG voids atom-block charges */
         memset(m->chg, 0, m->n);
         x->any_chg_line = 1;
@@ -427,26 +406,28 @@ static int v2000_prop(struct ctx *x, const char *s, size_t n, int kind)
             while (q < n && s[q] != ' ')
                 q++;
             if (q == p || fld_int(s + p, q - p, 0, &v[h]))
-                return fail(x->err, x->errlen, x->c.line, "property entry %ld: expected %ld pairs",
-                            k + 1, cnt);
+                return util_seterr_line(x->err, x->errlen, x->c.line,
+                                        "property entry %ld: expected %ld pairs", k + 1, cnt);
             p = q;
         }
         if (v[0] < 1 || v[0] > (long)m->n)
-            return fail(x->err, x->errlen, x->c.line, "property atom index %ld out of range 1..%u",
-                        v[0], m->n);
+            return util_seterr_line(x->err, x->errlen, x->c.line,
+                                    "property atom index %ld out of range 1..%u", v[0], m->n);
         uint32_t a = (uint32_t)(v[0] - 1);
         if (kind == 'C') {
             if (v[1] < -15 || v[1] > 15)
-                return fail(x->err, x->errlen, x->c.line, "charge %ld out of range", v[1]);
+                return util_seterr_line(x->err, x->errlen, x->c.line, "charge %ld out of range",
+                                        v[1]);
             m->chg[a] = (int8_t)v[1];
         } else if (kind == 'I') {
             if (v[1] < 0 || v[1] > 999)
-                return fail(x->err, x->errlen, x->c.line, "isotope %ld out of range", v[1]);
+                return util_seterr_line(x->err, x->errlen, x->c.line, "isotope %ld out of range",
+                                        v[1]);
             m->iso[a] = (uint16_t)v[1];
         } else {
             if (v[1] < 0 || v[1] > 3)
-                return fail(x->err, x->errlen, x->c.line, "radical code %ld out of range 0..3",
-                            v[1]);
+                return util_seterr_line(x->err, x->errlen, x->c.line,
+                                        "radical code %ld out of range 0..3", v[1]);
             m->rad[a] = v[1] == 2 ? 1 : v[1] ? 2 : 0; /* doublet 1 electron, singlet/triplet 2 */
         }
     }
@@ -476,13 +457,13 @@ static int props_block(struct ctx *x)
         } else if (starts(s, n, "S  SKP")) {
             long k;
             if (n < 9 || fld_int(s + 6, n - 6, 0, &k) || k < 0)
-                return fail(x->err, x->errlen, x->c.line, "bad S  SKP line");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad S  SKP line");
             while (k-- > 0 && next_line(&x->c, &s, &n))
                 ;
         }
         /* other property lines (M  ALS, M  STY, SGroups, V  ...) are not needed */
     }
-    return fail(x->err, x->errlen, x->c.line, "'M  END' missing");
+    return util_seterr_line(x->err, x->errlen, x->c.line, "'M  END' missing");
 }
 
 static int parse_v2000(struct ctx *x, long na, long nbd)
@@ -494,15 +475,15 @@ static int parse_v2000(struct ctx *x, long na, long nbd)
     alloc_bonds(m, (uint32_t)nbd);
     for (uint32_t i = 0; i < (uint32_t)na; i++) {
         if (!next_line(&x->c, &s, &n))
-            return fail(x->err, x->errlen, x->c.line, "record ends in the atom block (%u of %ld)",
-                        i, na);
+            return util_seterr_line(x->err, x->errlen, x->c.line,
+                                    "record ends in the atom block (%u of %ld)", i, na);
         if (v2000_atom(x, i, s, n))
             return -1;
     }
     for (uint32_t b = 0; b < (uint32_t)nbd; b++) {
         if (!next_line(&x->c, &s, &n))
-            return fail(x->err, x->errlen, x->c.line, "record ends in the bond block (%u of %ld)",
-                        b, nbd);
+            return util_seterr_line(x->err, x->errlen, x->c.line,
+                                    "record ends in the bond block (%u of %ld)", b, nbd);
         if (v2000_bond(x, b, s, n))
             return -1;
     }
@@ -520,17 +501,18 @@ static long v30_line(struct ctx *x, const char **out)
     size_t n, len = 0;
     for (;;) {
         if (!next_line(&x->c, &s, &n))
-            return fail(x->err, x->errlen, x->c.line, "record ends inside the V3000 CTAB");
+            return util_seterr_line(x->err, x->errlen, x->c.line,
+                                    "record ends inside the V3000 CTAB");
         if (n > SDF_MAX_LINE)
-            return fail(x->err, x->errlen, x->c.line, "line too long");
+            return util_seterr_line(x->err, x->errlen, x->c.line, "line too long");
         if (!starts(s, n, "M  V30 "))
-            return fail(x->err, x->errlen, x->c.line, "expected 'M  V30' line");
+            return util_seterr_line(x->err, x->errlen, x->c.line, "expected 'M  V30' line");
         s += 7, n -= 7;
         int cont = n > 0 && s[n - 1] == '-';
         if (cont)
             n--;
         if (len + n + 1 > 64 * SDF_MAX_LINE)
-            return fail(x->err, x->errlen, x->c.line, "V3000 line too long");
+            return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 line too long");
         char *d = scratch(x->it, len + n + 1);
         memcpy(d + len, s, n);
         len += n;
@@ -607,10 +589,11 @@ static int v3000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     long id;
     double xyz[3];
     if (k < 6)
-        return fail(x->err, x->errlen, x->c.line, "V3000 atom line has %d of 6 fields", k);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 atom line has %d of 6 fields",
+                                k);
     if (fld_int(t[0].s, t[0].n, 0, &id) || id < 1)
-        return fail(x->err, x->errlen, x->c.line, "bad V3000 atom index '%s'",
-                    excerpt(t[0].s, t[0].n, tmp, sizeof tmp));
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bad V3000 atom index '%s'",
+                    util_excerpt(t[0].s, t[0].n, tmp, sizeof tmp));
     x->it->amap[i] = (uint32_t)id;
     uint16_t iso = 0;
     int z;
@@ -623,12 +606,12 @@ static int v3000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     else
         z = elem_from_symbol(sym, sn, &iso);
     if (z < 0)
-        return fail(x->err, x->errlen, x->c.line, "unknown element '%s'",
-                    excerpt(t[1].s, t[1].n, tmp, sizeof tmp));
+        return util_seterr_line(x->err, x->errlen, x->c.line, "unknown element '%s'",
+                    util_excerpt(t[1].s, t[1].n, tmp, sizeof tmp));
     for (int d = 0; d < 3; d++)
         if (fld_double(t[2 + d].s, t[2 + d].n, &xyz[d]) || fabs(xyz[d]) > SDF_MAX_COORD)
-            return fail(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
-                        excerpt(t[2 + d].s, t[2 + d].n, tmp, sizeof tmp));
+            return util_seterr_line(x->err, x->errlen, x->c.line, "bad coordinate '%s'",
+                        util_excerpt(t[2 + d].s, t[2 + d].n, tmp, sizeof tmp));
     m->z[i] = (uint8_t)z;
     m->iso[i] = iso;
     for (int d = 0; d < 3; d++)
@@ -639,24 +622,24 @@ static int v3000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
         long val;
         if ((v = tok_kv(&t[j], "CHG", &vn))) {
             if (fld_int(v, vn, 0, &val) || val < -15 || val > 15)
-                return fail(x->err, x->errlen, x->c.line, "bad CHG value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad CHG value");
             m->chg[i] = (int8_t)val;
         } else if ((v = tok_kv(&t[j], "MASS", &vn))) {
             double dv;
             if (fld_double(v, vn, &dv) || dv < 0 || dv > 999)
-                return fail(x->err, x->errlen, x->c.line, "bad MASS value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad MASS value");
             m->iso[i] = (uint16_t)lround(dv);
         } else if ((v = tok_kv(&t[j], "RAD", &vn))) {
             if (fld_int(v, vn, 0, &val) || val < 0 || val > 3)
-                return fail(x->err, x->errlen, x->c.line, "bad RAD value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad RAD value");
             m->rad[i] = val == 2 ? 1 : val ? 2 : 0;
         } else if ((v = tok_kv(&t[j], "CFG", &vn))) {
             if (fld_int(v, vn, 0, &val) || val < 0 || val > 3)
-                return fail(x->err, x->errlen, x->c.line, "bad CFG value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad CFG value");
             m->parity[i] = (uint8_t)val;
         } else if ((v = tok_kv(&t[j], "VAL", &vn))) {
             if (fld_int(v, vn, 0, &val) || val < -1 || val > 15)
-                return fail(x->err, x->errlen, x->c.line, "bad VAL value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad VAL value");
             m->noimp[i] = val != 0;
         }
     }
@@ -680,22 +663,23 @@ static int v3000_bond(struct ctx *x, uint32_t b, const char *s, size_t n)
     int k = v30_tokens(s, n, t, 64);
     long id, type, a1, a2, cfg = 0;
     if (k < 4)
-        return fail(x->err, x->errlen, x->c.line, "V3000 bond line has %d of 4 fields", k);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 bond line has %d of 4 fields",
+                                k);
     if (fld_int(t[0].s, t[0].n, 0, &id) || fld_int(t[1].s, t[1].n, 0, &type) ||
         fld_int(t[2].s, t[2].n, 0, &a1) || fld_int(t[3].s, t[3].n, 0, &a2))
-        return fail(x->err, x->errlen, x->c.line, "bad V3000 bond line");
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bad V3000 bond line");
     if (type < 0 || type > 255)
-        return fail(x->err, x->errlen, x->c.line, "bond type %ld out of range", type);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bond type %ld out of range", type);
     for (int j = 4; j < k; j++) {
         const char *v;
         size_t vn;
         if ((v = tok_kv(&t[j], "CFG", &vn)))
             if (fld_int(v, vn, 0, &cfg) || cfg < 0 || cfg > 3)
-                return fail(x->err, x->errlen, x->c.line, "bad bond CFG value");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad bond CFG value");
     }
     long p1 = v3000_atom_pos(x, a1), p2 = v3000_atom_pos(x, a2);
     if (p1 < 0 || p2 < 0)
-        return fail(x->err, x->errlen, x->c.line, "bond refers to unknown atom %ld",
+        return util_seterr_line(x->err, x->errlen, x->c.line, "bond refers to unknown atom %ld",
                     p1 < 0 ? a1 : a2);
     /* CFG 1 wedge, 2 either, 3 hash -> V2000 stereo codes 1, 4 (single) / 3 (double), 6 */
     long st = cfg == 1 ? 1 : cfg == 3 ? 6 : cfg == 2 ? (type == 2 ? 3 : 4) : 0;
@@ -723,14 +707,14 @@ static int parse_v3000(struct ctx *x)
             long a, b;
             if (k < 3 || fld_int(t[1].s, t[1].n, 0, &a) || fld_int(t[2].s, t[2].n, 0, &b) ||
                 a < 0 || b < 0)
-                return fail(x->err, x->errlen, x->c.line, "bad V3000 COUNTS line");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "bad V3000 COUNTS line");
             if (a > MOL_MAX_ATOMS_HARD)
-                return fail(x->err, x->errlen, x->c.line, "too many atoms (%ld > %d)", a,
-                            MOL_MAX_ATOMS_HARD);
+                return util_seterr_line(x->err, x->errlen, x->c.line, "too many atoms (%ld > %d)",
+                                        a, MOL_MAX_ATOMS_HARD);
             if (b > 16 * MOL_MAX_ATOMS_HARD)
-                return fail(x->err, x->errlen, x->c.line, "too many bonds (%ld)", b);
+                return util_seterr_line(x->err, x->errlen, x->c.line, "too many bonds (%ld)", b);
             if (have_counts)
-                return fail(x->err, x->errlen, x->c.line, "second COUNTS line");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "second COUNTS line");
             have_counts = 1;
             na = (uint32_t)a, nbd = (uint32_t)b;
             alloc_atoms(x->m, na);
@@ -744,7 +728,7 @@ static int parse_v3000(struct ctx *x)
         if (k >= 2 && tok_is(&t[0], "BEGIN") && (tok_is(&t[1], "ATOM") || tok_is(&t[1], "BOND"))) {
             int atoms = tok_is(&t[1], "ATOM");
             if (!have_counts)
-                return fail(x->err, x->errlen, x->c.line, "V3000 block before COUNTS");
+                return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 block before COUNTS");
             for (;;) {
                 if ((n = v30_line(x, &s)) < 0)
                     return -1;
@@ -753,15 +737,17 @@ static int parse_v3000(struct ctx *x)
                     break;
                 if (atoms) {
                     if (ia >= na)
-                        return fail(x->err, x->errlen, x->c.line, "more atoms than COUNTS (%u)", na);
+                        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                                "more atoms than COUNTS (%u)", na);
                     if (v3000_atom(x, ia++, s, (size_t)n))
                         return -1;
                 } else {
                     if (ib >= nbd)
-                        return fail(x->err, x->errlen, x->c.line, "more bonds than COUNTS (%u)",
-                                    nbd);
+                        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                                "more bonds than COUNTS (%u)", nbd);
                     if (ia < na)
-                        return fail(x->err, x->errlen, x->c.line, "bond block before all atoms");
+                        return util_seterr_line(x->err, x->errlen, x->c.line,
+                                                "bond block before all atoms");
                     if (v3000_bond(x, ib++, s, (size_t)n))
                         return -1;
                 }
@@ -785,11 +771,13 @@ static int parse_v3000(struct ctx *x)
         /* anything else inside the CTAB (LINKNODE, ...) is ignored */
     }
     if (!have_counts)
-        return fail(x->err, x->errlen, x->c.line, "V3000 CTAB without COUNTS");
+        return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 CTAB without COUNTS");
     if (ia != na)
-        return fail(x->err, x->errlen, x->c.line, "V3000 atom block has %u of %u atoms", ia, na);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 atom block has %u of %u atoms",
+                                ia, na);
     if (ib != nbd)
-        return fail(x->err, x->errlen, x->c.line, "V3000 bond block has %u of %u bonds", ib, nbd);
+        return util_seterr_line(x->err, x->errlen, x->c.line, "V3000 bond block has %u of %u bonds",
+                                ib, nbd);
     if (check_dup_bonds(x))
         return -1;
     return props_block(x);
@@ -842,8 +830,8 @@ static int data_items(struct ctx *x)
             if (vn == 0)
                 break;
             if (len + vn + 2 > SDF_MAX_VALUE)
-                return fail(x->err, x->errlen, x->c.line, "data value longer than %d bytes",
-                            SDF_MAX_VALUE);
+                return util_seterr_line(x->err, x->errlen, x->c.line,
+                                        "data value longer than %d bytes", SDF_MAX_VALUE);
             buf = scratch(x->it, len + vn + 2);
             if (nl)
                 buf[len++] = '\n';
@@ -913,20 +901,21 @@ static int parse_record(struct sdf_iter *it, struct mol *m, const char *body, co
     if (!found)
         cl = 3;
     else if (cl < 3)
-        return fail(err, errlen, line0 + cl, "counts line comes before the 3 header lines");
+        return util_seterr_line(err, errlen, line0 + cl,
+                                "counts line comes before the 3 header lines");
     for (uint32_t j = 0; j + 3 < cl; j++) /* junk before the header */
         next_line(&x.c, &s, &n);
     for (int j = 0; j < 3; j++) {
         if (!next_line(&x.c, &hdr[j], &hn[j]))
-            return fail(err, errlen, x.c.line, "record ends in the header");
+            return util_seterr_line(err, errlen, x.c.line, "record ends in the header");
         if (j == 0)
             hline = x.c.line;
     }
     (void)hline;
     if (!next_line(&x.c, &s, &n))
-        return fail(err, errlen, x.c.line + 1, "counts line missing");
+        return util_seterr_line(err, errlen, x.c.line + 1, "counts line missing");
     if (n > SDF_MAX_LINE)
-        return fail(err, errlen, x.c.line, "line too long");
+        return util_seterr_line(err, errlen, x.c.line, "line too long");
     long na, nbd;
     int v3 = 0;
     {
@@ -938,12 +927,12 @@ static int parse_record(struct sdf_iter *it, struct mol *m, const char *body, co
     if (!v3) {
         char tmp[32];
         if (n < 6)
-            return fail(err, errlen, x.c.line, "counts line too short");
+            return util_seterr_line(err, errlen, x.c.line, "counts line too short");
         if (fld_int(s, 3, 0, &na) || fld_int(s + 3, 3, 0, &nbd) || na < 0 || nbd < 0)
-            return fail(err, errlen, x.c.line, "bad counts line '%s'",
-                        excerpt(s, n, tmp, sizeof tmp));
+            return util_seterr_line(err, errlen, x.c.line, "bad counts line '%s'",
+                        util_excerpt(s, n, tmp, sizeof tmp));
         if (na > MOL_MAX_ATOMS_HARD)
-            return fail(err, errlen, x.c.line, "too many atoms (%ld > %d)", na,
+            return util_seterr_line(err, errlen, x.c.line, "too many atoms (%ld > %d)", na,
                         MOL_MAX_ATOMS_HARD);
     }
     /* title -> id */

@@ -57,6 +57,39 @@ void eusage(const char *usage, const char *fmt, ...)
     exit(EXIT_USAGE);
 }
 
+int util_seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (err && errlen)
+        vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int util_seterr_line(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
+{
+    if (err && errlen) {
+        int k = snprintf(err, errlen, "line %u: ", line);
+        if (k >= 0 && (size_t)k < errlen) {
+            va_list ap;
+            va_start(ap, fmt);
+            vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
+            va_end(ap);
+        }
+    }
+    return -1;
+}
+
+const char *util_excerpt(const char *s, size_t n, char *tmp, size_t tn)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 1 < tn && k < 24; i++)
+        tmp[k++] = (s[i] >= 32 && s[i] < 127) ? s[i] : '?';
+    tmp[k] = 0;
+    return tmp;
+}
+
 static void oom(void)
 {
     fprintf(stderr, "%s: out of memory\n", argv0);

@@ -28,6 +28,14 @@ void enprintf(int status, const char *fmt, ...) __attribute__((noreturn, format(
 /* "argv0: " + message + "\nusage: argv0 <usage>" then exit 2 */
 void eusage(const char *usage, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 
+/* Library error messages (common/ never prints): format into err[errlen] (may be NULL) and
+ * return -1, so a parser can `return util_seterr(...)`. The _line form prefixes "line L: ". */
+int util_seterr(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int util_seterr_line(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Printable excerpt (at most 24 chars, non-printables as '?') of s[0..n) in tmp, for messages. */
+const char *util_excerpt(const char *s, size_t n, char *tmp, size_t tn);
+
 /* Allocators: exit 3 on OOM. */
 void *emalloc(size_t n);
 void *ecalloc(size_t nmemb, size_t size);

@@ -32,31 +32,6 @@ static int next_line(struct cur *c, const char **s, size_t *n)
     return 1;
 }
 
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, uint32_t line, const char *fmt, ...)
-{
-    if (err && errlen) {
-        int k = snprintf(err, errlen, "line %u: ", line);
-        if (k >= 0 && (size_t)k < errlen) {
-            va_list ap;
-            va_start(ap, fmt);
-            vsnprintf(err + k, errlen - (size_t)k, fmt, ap);
-            va_end(ap);
-        }
-    }
-    return -1;
-}
-
-static const char *excerpt(const char *s, size_t n, char *tmp, size_t tn)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 1 < tn && k < 24; i++)
-        tmp[k++] = (s[i] >= 32 && s[i] < 127) ? s[i] : '?';
-    tmp[k] = 0;
-    return tmp;
-}
-
 static int is_ws(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -288,8 +263,8 @@ static int parse_extxyz_comment(struct mol *m, const char *s, size_t n, struct c
                     j++;
                 }
                 if (j == n)
-                    return fail(err, errlen, line, "unterminated value of '%.*s'", (int)kn,
-                                s + ks);
+                    return util_seterr_line(err, errlen, line, "unterminated value of '%.*s'",
+                                            (int)kn, s + ks);
                 v = s + vs;
                 vn = j - vs;
                 j++;
@@ -303,10 +278,10 @@ static int parse_extxyz_comment(struct mol *m, const char *s, size_t n, struct c
             i = j;
         }
         if (kn == 0)
-            return fail(err, errlen, line, "empty key in the comment line");
+            return util_seterr_line(err, errlen, line, "empty key in the comment line");
         if (kn == 10 && !memcmp(s + ks, "Properties", 10)) {
             if (parse_properties(v, vn, c))
-                return fail(err, errlen, line, "unsupported Properties '%.*s'",
+                return util_seterr_line(err, errlen, line, "unsupported Properties '%.*s'",
                             (int)(vn < 60 ? vn : 60), v);
             continue;
         }
@@ -358,12 +333,12 @@ static int parse_atom(struct mol *m, uint32_t i, const char *s, size_t n, const 
     char tmp[32];
     int need = (c->species > c->pos + 2 ? c->species : c->pos + 2) + 1;
     if (n > XYZ_MAX_LINE)
-        return fail(err, errlen, line, "line too long");
+        return util_seterr_line(err, errlen, line, "line too long");
     if (need > 64)
-        return fail(err, errlen, line, "too many columns before species/pos");
+        return util_seterr_line(err, errlen, line, "too many columns before species/pos");
     int k = split(s, n, t, need);
     if (k < need)
-        return fail(err, errlen, line, "atom line has %d of %d columns", k, need);
+        return util_seterr_line(err, errlen, line, "atom line has %d of %d columns", k, need);
     const struct tok *e = &t[c->species];
     int z = -1;
     if (e->s[0] >= '0' && e->s[0] <= '9') {
@@ -380,16 +355,18 @@ static int parse_atom(struct mol *m, uint32_t i, const char *s, size_t n, const 
         }
     }
     if (z < 0)
-        return fail(err, errlen, line, "unknown element '%s'", excerpt(e->s, e->n, tmp, sizeof tmp));
+        return util_seterr_line(err, errlen, line, "unknown element '%s'",
+                                util_excerpt(e->s, e->n, tmp, sizeof tmp));
     m->z[i] = (uint8_t)z;
     for (int d = 0; d < 3; d++) {
         double v;
         const struct tok *p = &t[c->pos + d];
         if (num(p->s, p->n, &v))
-            return fail(err, errlen, line, "bad coordinate '%s'", excerpt(p->s, p->n, tmp, sizeof tmp));
+            return util_seterr_line(err, errlen, line, "bad coordinate '%s'",
+                                    util_excerpt(p->s, p->n, tmp, sizeof tmp));
         if (fabs(v) > XYZ_MAX_COORD) /* would overflow float, or its pair distances */
-            return fail(err, errlen, line, "coordinate '%s' out of range (|x| > %g A)",
-                        excerpt(p->s, p->n, tmp, sizeof tmp), XYZ_MAX_COORD);
+            return util_seterr_line(err, errlen, line, "coordinate '%s' out of range (|x| > %g A)",
+                        util_excerpt(p->s, p->n, tmp, sizeof tmp), XYZ_MAX_COORD);
         m->pos[3 * i + d] = (float)v;
     }
     return 0;
@@ -402,9 +379,9 @@ static int parse_frame(struct xyz_iter *it, struct mol *m, struct cur *c, long n
     size_t n;
     char tmp[32];
     if (!next_line(c, &s, &n))
-        return fail(err, errlen, c->line + 1, "frame ends before its comment line");
+        return util_seterr_line(err, errlen, c->line + 1, "frame ends before its comment line");
     if (n > XYZ_MAX_LINE)
-        return fail(err, errlen, c->line, "line too long");
+        return util_seterr_line(err, errlen, c->line, "line too long");
     uint32_t cline = c->line;
     const char *cs = s;
     size_t cn = n;
@@ -455,7 +432,8 @@ static int parse_frame(struct xyz_iter *it, struct mol *m, struct cur *c, long n
     }
     for (uint32_t i = 0; i < (uint32_t)na; i++) {
         if (!next_line(c, &s, &n))
-            return fail(err, errlen, c->line, "frame ends after %u of %ld atoms", i, na);
+            return util_seterr_line(err, errlen, c->line, "frame ends after %u of %ld atoms", i,
+                                    na);
         if (parse_atom(m, i, s, n, &col, c->line, err, errlen))
             return -1;
     }
@@ -463,15 +441,16 @@ static int parse_frame(struct xyz_iter *it, struct mol *m, struct cur *c, long n
         static const char *const k2[2][2] = {{"smiles_gdb", "smiles_relaxed"},
                                              {"inchi_gdb", "inchi_relaxed"}};
         if (!next_line(c, &s, &n))
-            return fail(err, errlen, c->line, "QM9 frame ends before its frequencies line");
+            return util_seterr_line(err, errlen, c->line,
+                                    "QM9 frame ends before its frequencies line");
         for (int r = 0; r < 2; r++) {
             struct tok t[3];
             if (!next_line(c, &s, &n))
-                return fail(err, errlen, c->line, "QM9 frame ends before its %s line",
+                return util_seterr_line(err, errlen, c->line, "QM9 frame ends before its %s line",
                             r ? "InChI" : "SMILES");
             if (split(s, n, t, 3) != 2)
-                return fail(err, errlen, c->line, "QM9 %s line needs 2 fields: '%s'",
-                            r ? "InChI" : "SMILES", excerpt(s, n, tmp, sizeof tmp));
+                return util_seterr_line(err, errlen, c->line, "QM9 %s line needs 2 fields: '%s'",
+                            r ? "InChI" : "SMILES", util_excerpt(s, n, tmp, sizeof tmp));
             for (int q = 0; q < 2; q++) {
                 struct mol_label *l = mol_add_label(m, k2[r][q]);
                 l->kind = LAB_STR;
@@ -519,10 +498,11 @@ int xyz_iter_next(struct xyz_iter *it, struct mol *m, char *err, size_t errlen)
     if (!lone_int(s, n, &na) || na > MOL_MAX_ATOMS_HARD) {
         char tmp[32];
         if (lone_int(s, n, &na))
-            ret = fail(err, errlen, c.line, "too many atoms (%ld > %d)", na, MOL_MAX_ATOMS_HARD);
+            ret = util_seterr_line(err, errlen, c.line, "too many atoms (%ld > %d)", na,
+                                   MOL_MAX_ATOMS_HARD);
         else
-            ret = fail(err, errlen, c.line, "expected the atom count, got '%s'",
-                       excerpt(s, n, tmp, sizeof tmp));
+            ret = util_seterr_line(err, errlen, c.line, "expected the atom count, got '%s'",
+                       util_excerpt(s, n, tmp, sizeof tmp));
         /* resync at the next line holding a lone integer (a huge count is not trusted) */
         for (;;) {
             const char *save = c.p;
