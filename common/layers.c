@@ -405,21 +405,24 @@ void bilinear_prepare(float *wt, const float *w, int NO, int R)
 }
 
 void bilinear_forward(float *logit, float *a, const float *r, const float *c, const float *wt,
-                      const float *bias, int B, int N, int NO, int R)
+                      const float *bias, const int *len, int B, int N, int NO, int R)
 {
     int BN = B * N, NOR = NO * R;
     /* a (BN, NO*R) = r (BN, R) wt (R, NO*R): a[b,i,k,q] = sum_p r[p] W[k,p,q] */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BN, NOR, R, 1.0f, r, R, wt, NOR, 0.0f, a,
                 NOR);
     for (int b = 0; b < B; b++) {
+        int n = len ? len[b] : N;
+        if (n <= 0)
+            continue;
         float *lg = logit + (size_t)b * N * NO * N;
-        for (int ik = 0; ik < N * NO; ik++) {
+        for (int ik = 0; ik < n * NO; ik++) {
             float bk = bias[ik % NO];
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < n; j++)
                 lg[(size_t)ik * N + j] = bk;
         }
-        /* logit_b (N*NO, N) += a_b (N*NO, R) c_b^T */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N * NO, N, R, 1.0f,
+        /* logit_b (n*NO, n) += a_b (n*NO, R) c_b^T (rows i < n are the first n*NO rows) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n * NO, n, R, 1.0f,
                     a + (size_t)b * N * NOR, R, c + (size_t)b * N * R, R, 1.0f, lg, N);
     }
 }
@@ -443,22 +446,29 @@ void bilinear_forward_ref(float *logit, const float *r, const float *c, const fl
 
 void bilinear_backward(float *dr, float *dc, float *dw, float *dbias, float *da, float *dwt,
                        const float *dlogit, const float *r, const float *c, const float *a,
-                       const float *wt, int B, int N, int NO, int R)
+                       const float *wt, const int *len, int B, int N, int NO, int R)
 {
     int BN = B * N, NOR = NO * R;
     for (int b = 0; b < B; b++) {
+        int n = len ? len[b] : N;
+        n = n < 0 ? 0 : n;
         const float *dl = dlogit + (size_t)b * N * NO * N;
-        for (int ik = 0; ik < N * NO; ik++) {
+        float *dab = da + (size_t)b * N * NOR;
+        for (int ik = 0; ik < n * NO; ik++) {
             float s = 0;
-            for (int j = 0; j < N; j++)
+            for (int j = 0; j < n; j++)
                 s += dl[(size_t)ik * N + j];
             dbias[ik % NO] += s;
         }
-        /* da_b (N*NO, R) = dl (N*NO, N) c_b (N, R) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N * NO, R, N, 1.0f, dl, N,
-                    c + (size_t)b * N * R, R, 0.0f, da + (size_t)b * N * NOR, R);
-        /* dc_b (N, R) += dl^T (N, N*NO) a_b (N*NO, R) */
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, N, R, N * NO, 1.0f, dl, N,
+        /* padding rows (i >= n) of da are 0: the loss never looks at their logits */
+        memset(dab + (size_t)n * NOR, 0, (size_t)(N - n) * NOR * sizeof(float));
+        if (!n)
+            continue;
+        /* da_b (n*NO, R) = dl (n*NO, n) c_b (n, R) */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n * NO, R, n, 1.0f, dl, N,
+                    c + (size_t)b * N * R, R, 0.0f, dab, R);
+        /* dc_b (n, R) += dl^T (n, n*NO) a_b (n*NO, R) */
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, R, n * NO, 1.0f, dl, N,
                     a + (size_t)b * N * NOR, R, 1.0f, dc + (size_t)b * N * R, R);
     }
     /* dwt (R, NO*R) = r^T da ; dr += da wt^T */

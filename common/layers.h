@@ -113,17 +113,19 @@ void attention_backward_ref(float *dqkv, float *dbias, float *datt, const float 
 
 /* ---- Bilinear pair head (TransformN2 + Linear(1024, NO) as a bilinear form, SPEC 4.1):
  * logit[b,i,k,j] = r[b,i,:]^T W[k] c[b,j,:] + bias[k], W (NO, R, R) row-major [k][p][q].
- * wt (R, NO*R) scratch = W as [p][k][q] (bilinear_prepare); a (B,N,NO,R) cache = r W. ---- */
+ * wt (R, NO*R) scratch = W as [p][k][q] (bilinear_prepare); a (B,N,NO,R) cache = r W.
+ * len (B) real atoms per molecule or NULL (= N): only logits i, j < len[b] are written, and the
+ * backward reads dlogit only there (padding rows of da become 0). ---- */
 void bilinear_prepare(float *wt, const float *w, int NO, int R);
 void bilinear_forward(float *logit, float *a, const float *r, const float *c, const float *wt,
-                      const float *bias, int B, int N, int NO, int R);
+                      const float *bias, const int *len, int B, int N, int NO, int R);
 void bilinear_forward_ref(float *logit, const float *r, const float *c, const float *w,
                           const float *bias, int B, int N, int NO, int R);
 /* dr, dc (B,N,R) +=; dw (NO,R,R) +=; dbias (NO) +=; da scratch (B,N,NO,R) overwritten;
  * dwt scratch (R, NO*R) overwritten. */
 void bilinear_backward(float *dr, float *dc, float *dw, float *dbias, float *da, float *dwt,
                        const float *dlogit, const float *r, const float *c, const float *a,
-                       const float *wt, int B, int N, int NO, int R);
+                       const float *wt, const int *len, int B, int N, int NO, int R);
 void bilinear_backward_ref(float *dr, float *dc, float *dw, float *dbias, const float *dlogit,
                            const float *r, const float *c, const float *w, int B, int N, int NO,
                            int R);

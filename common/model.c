@@ -244,6 +244,7 @@ int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t s
     m->scratch_int = ecalloc((size_t)cfg->max_batch, sizeof(int));
     m->scratch_f = ecalloc(2 * (size_t)cfg->max_atoms, sizeof(float));
     m->pair_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
+    m->g3_row = ecalloc((size_t)cfg->max_batch * cfg->max_atoms * cfg->max_atoms, sizeof(int32_t));
     m->tok_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
     m->tok_len = ecalloc((size_t)cfg->max_batch, sizeof(int));
     m->y_mean = ecalloc((size_t)nt, sizeof(float));
@@ -330,6 +331,7 @@ void model_free(struct model *m)
     free(m->scratch_int);
     free(m->scratch_f);
     free(m->pair_off);
+    free(m->g3_row);
     free(m->tok_off);
     free(m->tok_len);
     free(m->y_mean);
@@ -429,7 +431,7 @@ static void zero_dacts(struct model *m, int seeds)
         if (i == MODEL_A_g3_g || i == MODEL_A_g3_h || i == MODEL_A_g3_hg)
             u = 0; /* overwritten by their single writer in g3_backward */
         else if (i == MODEL_A_g3_out)
-            u = m->n_pairs * (size_t)m->cfg.n_head;
+            u = m->n_sel * (size_t)m->cfg.n_head;
         if (seed == seeds)
             memset(base + o, 0, u * sizeof(float));
         o += align16(m->act_sizes[i]);
@@ -455,16 +457,25 @@ static void g3_forward(struct model *m, const struct batch *b)
     memset(a->dpos, 0, (size_t)B * NN * 3 * sizeof(float));
     memset(a->g3_dist, 0, (size_t)B * NN * sizeof(float));
     memset(a->g3_gsum, 0, (size_t)B * N * K * sizeof(float));
-    /* the pair rows of the Gaussian/NonLinear tensors are compact: real pairs of molecules
-     * using 3D only, row = pair_off[k] + i*n + j */
-    size_t P = 0;
+    /* the pair rows of the Gaussian tensor are compact over the real pairs of molecules using
+     * 3D; the pairs that show the 3D bias (pair mode bit 2) come first, rows 0..n_sel-1, and
+     * only they go through the NonLinear (the blend zeroes the 3D bias elsewhere, SPEC 3.1, so
+     * its value and gradient there are 0: skipping them is exact). Centrality sums all pairs. */
+    size_t P = 0, Q = 0;
     for (int k = 0; k < B; k++) {
         m->pair_off[k] = P;
-        if (mol_uses_3d(b, k))
-            P += (size_t)b->n[k] * b->n[k];
+        if (!mol_uses_3d(b, k))
+            continue;
+        int n = b->n[k];
+        P += (size_t)n * n;
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                Q += (pair_modes(b, k, i, j) & 4) != 0;
     }
     m->pair_off[B] = P;
     m->n_pairs = P;
+    m->n_sel = Q;
+    size_t rsel = 0, rrest = Q;
     for (int k = 0; k < B; k++) {
         if (!mol_uses_3d(b, k))
             continue;
@@ -475,6 +486,8 @@ static void g3_forward(struct model *m, const struct batch *b)
             float *gs = a->g3_gsum + ((size_t)k * N + i) * K;
             for (int j = 0; j < n; j++) {
                 size_t pij = ((size_t)k * N + i) * N + j;
+                size_t row = pair_modes(b, k, i, j) & 4 ? rsel++ : rrest++;
+                m->g3_row[pij] = (int32_t)row;
                 const float *pj = b->pos + ((size_t)k * N + j) * 3;
                 int zj = b->z[(size_t)k * N + j] + 514;
                 float d0 = pj[0] - pi[0], d1 = pj[1] - pi[1], d2 = pj[2] - pi[2];
@@ -485,7 +498,7 @@ static void g3_forward(struct model *m, const struct batch *b)
                 a->dpos[pij * 3 + 2] = d2 * invd;
                 a->g3_dist[pij] = dist;
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
-                float *g = a->g3_g + (m->pair_off[k] + (size_t)i * n + j) * K;
+                float *g = a->g3_g + row * K;
                 for (int q = 0; q < K; q++) {
                     float u = (x - p->g_means[q]) * inv[q];
                     g[q] = layers_expf(-0.5f * u * u) / (GAUSS_A * sig[q]);
@@ -494,7 +507,7 @@ static void g3_forward(struct model *m, const struct batch *b)
             }
         }
     }
-    int M = (int)P;
+    int M = (int)Q;
     matmul_forward(a->g3_h, a->g3_g, p->g_w1, p->g_b1, M, K, K);
     gelu_forward(a->g3_hg, a->g3_h, (size_t)M * K);
     matmul_forward(a->g3_out, a->g3_hg, p->g_w2, p->g_b2, M, K, H);
@@ -553,7 +566,7 @@ static void bias_forward(struct model *m, const struct batch *b)
                     }
                 }
                 if (md & 4) {
-                    const float *g3 = m->acts.g3_out + (m->pair_off[k] + (size_t)i * n + j) * H;
+                    const float *g3 = m->acts.g3_out + (size_t)m->g3_row[pij] * H;
                     for (int h = 0; h < H; h++)
                         v[h] += g3[h];
                 }
@@ -741,8 +754,8 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
             n2_forward(m, hd);
         /* SPD head: CE over valid pairs (SPEC 4.2) */
         bilinear_prepare(a->spd_wt, p->spd_w, 11, R);
-        bilinear_forward(a->spd_log, a->spd_a, a->n2_out, a->n2_out + side, a->spd_wt, p->spd_b, B,
-                         N, 11, R);
+        bilinear_forward(a->spd_log, a->spd_a, a->n2_out, a->n2_out + side, a->spd_wt, p->spd_b,
+                         b->n, B, N, 11, R);
         int cnt = 0;
         for (size_t x = 0; x < (size_t)B * N * N; x++)
             cnt += b->spd_cls[x] >= 0;
@@ -761,7 +774,7 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
         /* edge head: CE over valid (pair, hop) (SPEC 4.3) */
         bilinear_prepare(a->edge_wt, p->edge_w, 120, R);
         bilinear_forward(a->edge_log, a->edge_a, a->n2_out + 2 * side, a->n2_out + 3 * side,
-                         a->edge_wt, p->edge_b, B, N, 120, R);
+                         a->edge_wt, p->edge_b, b->n, B, N, 120, R);
         cnt = 0;
         for (size_t x = 0; x < (size_t)B * N * N * BATCH_HOPS; x++)
             cnt += b->edge_cls[x] >= 0;
@@ -793,7 +806,7 @@ static double heads_forward(struct model *m, const struct batch *b, int train, s
         }
         bilinear_prepare(a->p3_wt, a->p3_weff, 3, R);
         bilinear_forward(a->p3_pred, a->p3_a, a->n2_out + 4 * side, a->n2_out + 5 * side, a->p3_wt,
-                         a->p3_beff, B, N, 3, R);
+                         a->p3_beff, b->n, B, N, 3, R);
         /* per-molecule mean of 1 - cos over valid pairs, then mean over molecules */
         int nmol = 0;
         int *npair = m->scratch_int;
@@ -985,7 +998,7 @@ int model_forward(struct model *m, const struct batch *b, int train, struct rng 
         m->M += b->n[k] + 1;
     }
     m->tok_off[b->B] = (size_t)m->M;
-    m->n_pairs = 0;
+    m->n_pairs = m->n_sel = 0;
     if (c->has_3d)
         g3_forward(m, b);
     zero_dacts(m, 1); /* the loss seeds; after g3_forward (uses n_pairs) */
@@ -1116,7 +1129,7 @@ static void heads_backward(struct model *m)
     /* 3D head: bilinear backward into the folded weights, then unfold */
     bilinear_backward(da->n2_out + 4 * side, da->n2_out + 5 * side, da->p3_weff, da->p3_beff,
                       da->p3_a, da->p3_wt, da->p3_pred, a->n2_out + 4 * side, a->n2_out + 5 * side,
-                      a->p3_a, a->p3_wt, B, N, 3, R);
+                      a->p3_a, a->p3_wt, m->batch->n, B, N, 3, R);
     for (int h2 = 0; h2 < MODEL_P3_HID; h2++) {
         float *dw1 = g->p3_w1 + (size_t)h2 * 1024;
         const float *w1 = p->p3_w1 + (size_t)h2 * 1024;
@@ -1138,9 +1151,10 @@ static void heads_backward(struct model *m)
     /* edge and SPD heads */
     bilinear_backward(da->n2_out + 2 * side, da->n2_out + 3 * side, g->edge_w, g->edge_b,
                       da->edge_a, da->edge_wt, da->edge_log, a->n2_out + 2 * side,
-                      a->n2_out + 3 * side, a->edge_a, a->edge_wt, B, N, 120, R);
+                      a->n2_out + 3 * side, a->edge_a, a->edge_wt, m->batch->n, B, N, 120, R);
     bilinear_backward(da->n2_out, da->n2_out + side, g->spd_w, g->spd_b, da->spd_a, da->spd_wt,
-                      da->spd_log, a->n2_out, a->n2_out + side, a->spd_a, a->spd_wt, B, N, 11, R);
+                      da->spd_log, a->n2_out, a->n2_out + side, a->spd_a, a->spd_wt, m->batch->n, B, N, 11,
+                      R);
     for (int hd = 0; hd < 3; hd++)
         n2_backward(m, hd);
     for (int k = 0; k < B; k++)
@@ -1312,7 +1326,7 @@ static void bias_backward(struct model *m)
                     }
                 }
                 if (md & 4) {
-                    float *d3 = m->dacts.g3_out + (m->pair_off[k] + (size_t)i * n + j) * H;
+                    float *d3 = m->dacts.g3_out + (size_t)m->g3_row[pij] * H;
                     for (int h = 0; h < H; h++)
                         d3[h] += gv[h];
                 }
@@ -1328,7 +1342,7 @@ static void g3_backward(struct model *m)
     struct model_params *g = &m->grads;
     struct model_acts *a = &m->acts, *da = &m->dacts;
     int B = m->B, N = m->N, K = c->n_rbf, H = c->n_head, C = c->d_model;
-    int M = (int)m->n_pairs;
+    int M = (int)m->n_sel;
     matmul_backward(da->g3_gsum, g->cent_w, g->cent_b, da->cent, a->g3_gsum, p->cent_w, B * N, K,
                     C);
     /* single writers: g3_hg, g3_h, g3_g are overwritten here (zero_dacts skips them) */
@@ -1354,13 +1368,13 @@ static void g3_backward(struct model *m)
                 int zj = b->z[(size_t)k * N + j] + 514;
                 float dist = a->g3_dist[pij];
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
-                size_t row = m->pair_off[k] + (size_t)i * n + j;
+                size_t row = (size_t)m->g3_row[pij];
                 const float *gg = a->g3_g + row * K;
-                const float *dg = da->g3_g + row * K;
+                const float *dg = row < m->n_sel ? da->g3_g + row * K : NULL;
                 double dx = 0;
                 for (int q = 0; q < K; q++) {
                     /* g = exp(-u^2/2) / (A sigma), u = (x - mu) / sigma */
-                    double gq = (double)(dg[q] + dgs[q]) * gg[q];
+                    double gq = (double)((dg ? dg[q] : 0.0f) + dgs[q]) * gg[q];
                     double u = (x - p->g_means[q]) * inv[q];
                     dx += -gq * u * inv[q];
                     dmu[q] += gq * u * inv[q];

@@ -241,6 +241,8 @@ struct model {
     float *scratch_f;                /* (2 * max_atoms) */
     size_t *pair_off;                /* (max_batch+1) first compact 3D pair row per molecule */
     size_t n_pairs;                  /* 3D pair rows of the last forward (sum of n^2) */
+    size_t n_sel;                    /* of which the first n_sel show the 3D bias (NonLinear) */
+    int32_t *g3_row;                 /* (max_batch * max_atoms^2) pair (k,i,j) -> its 3D row */
     size_t *tok_off;                 /* (max_batch+1) first packed token row per molecule */
     int *tok_len;                    /* (max_batch) tokens per molecule (n + 1) */
     int M;                           /* packed real tokens of the last forward (sum n+1) */

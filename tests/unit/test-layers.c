@@ -142,24 +142,66 @@ static void test_bilinear(void)
     float *wt = zeros((size_t)NO * R_ * R_), *a = zeros((size_t)B * N * NO * R_);
     float *l1 = zeros(nl), *l2 = zeros(nl);
     bilinear_prepare(wt, w, NO, R_);
-    bilinear_forward(l1, a, r, c, wt, bs, B, N, NO, R_);
+    bilinear_forward(l1, a, r, c, wt, bs, NULL, B, N, NO, R_);
     bilinear_forward_ref(l2, r, c, w, bs, B, N, NO, R_);
     CHECK_TENSOR(l1, l2, nl, 1e-4, 1e-4, "bilinear fwd");
     float *dl = rnd(nl, 1);
     float *dr1 = zeros(nr), *dc1 = zeros(nr), *dw1 = zeros((size_t)NO * R_ * R_), *db1 = zeros(NO);
     float *dr2 = zeros(nr), *dc2 = zeros(nr), *dw2 = zeros((size_t)NO * R_ * R_), *db2 = zeros(NO);
     float *da = zeros((size_t)B * N * NO * R_), *dwt = zeros((size_t)NO * R_ * R_);
-    bilinear_backward(dr1, dc1, dw1, db1, da, dwt, dl, r, c, a, wt, B, N, NO, R_);
+    bilinear_backward(dr1, dc1, dw1, db1, da, dwt, dl, r, c, a, wt, NULL, B, N, NO, R_);
     bilinear_backward_ref(dr2, dc2, dw2, db2, dl, r, c, w, B, N, NO, R_);
     CHECK_TENSOR(dr1, dr2, nr, 1e-4, 1e-4, "bilinear dr");
     CHECK_TENSOR(dc1, dc2, nr, 1e-4, 1e-4, "bilinear dc");
     CHECK_TENSOR(dw1, dw2, NO * R_ * R_, 1e-4, 1e-4, "bilinear dw");
     CHECK_TENSOR(db1, db2, NO, 1e-4, 1e-4, "bilinear db");
-    bilinear_backward(dr1, dc1, dw1, db1, da, dwt, dl, r, c, a, wt, B, N, NO, R_);
+    bilinear_backward(dr1, dc1, dw1, db1, da, dwt, dl, r, c, a, wt, NULL, B, N, NO, R_);
     for (size_t i = 0; i < nr; i++)
         dr2[i] *= 2, dc2[i] *= 2;
     CHECK_TENSOR(dr1, dr2, nr, 1e-4, 1e-4, "bilinear dr x2");
     CHECK_TENSOR(dc1, dc2, nr, 1e-4, 1e-4, "bilinear dc x2");
+    free(r), free(c), free(w), free(bs), free(wt), free(a), free(l1), free(l2), free(dl);
+    free(dr1), free(dc1), free(dw1), free(db1), free(dr2), free(dc2), free(dw2), free(db2);
+    free(da), free(dwt);
+}
+
+/* per-molecule lengths: only logits i, j < len[b] are written (the rest keep a sentinel), and
+ * the backward equals the full reference when dlogit is 0 outside the real block */
+static void test_bilinear_len(void)
+{
+    int B = 3, N = 6, NO = 5, R_ = 4, len[3] = {6, 3, 0};
+    size_t nr = (size_t)B * N * R_, nl = (size_t)B * N * NO * N;
+    float *r = rnd(nr, 1), *c = rnd(nr, 1), *w = rnd((size_t)NO * R_ * R_, 1), *bs = rnd(NO, 1);
+    float *wt = zeros((size_t)NO * R_ * R_), *a = zeros((size_t)B * N * NO * R_);
+    float *l1 = zeros(nl), *l2 = zeros(nl), *dl = rnd(nl, 1);
+    for (size_t x = 0; x < nl; x++)
+        l1[x] = 12345.0f;
+    bilinear_prepare(wt, w, NO, R_);
+    bilinear_forward(l1, a, r, c, wt, bs, len, B, N, NO, R_);
+    bilinear_forward_ref(l2, r, c, w, bs, B, N, NO, R_);
+    int bad = 0;
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < N; i++)
+            for (int k = 0; k < NO; k++)
+                for (int j = 0; j < N; j++) {
+                    size_t x = (((size_t)b * N + i) * NO + k) * N + j;
+                    int real = i < len[b] && j < len[b];
+                    if (real ? fabsf(l1[x] - l2[x]) > 1e-4f * (1 + fabsf(l2[x]))
+                             : l1[x] != 12345.0f)
+                        bad++;
+                    if (!real)
+                        dl[x] = 0.0f;
+                }
+    CHECK_MSG(bad == 0, "bilinear len fwd: %d entries wrong", bad);
+    float *dr1 = zeros(nr), *dc1 = zeros(nr), *dw1 = zeros((size_t)NO * R_ * R_), *db1 = zeros(NO);
+    float *dr2 = zeros(nr), *dc2 = zeros(nr), *dw2 = zeros((size_t)NO * R_ * R_), *db2 = zeros(NO);
+    float *da = rnd((size_t)B * N * NO * R_, 1), *dwt = zeros((size_t)NO * R_ * R_);
+    bilinear_backward(dr1, dc1, dw1, db1, da, dwt, dl, r, c, a, wt, len, B, N, NO, R_);
+    bilinear_backward_ref(dr2, dc2, dw2, db2, dl, r, c, w, B, N, NO, R_);
+    CHECK_TENSOR(dr1, dr2, nr, 1e-4, 1e-4, "bilinear len dr");
+    CHECK_TENSOR(dc1, dc2, nr, 1e-4, 1e-4, "bilinear len dc");
+    CHECK_TENSOR(dw1, dw2, NO * R_ * R_, 1e-4, 1e-4, "bilinear len dw");
+    CHECK_TENSOR(db1, db2, NO, 1e-4, 1e-4, "bilinear len db");
     free(r), free(c), free(w), free(bs), free(wt), free(a), free(l1), free(l2), free(dl);
     free(dr1), free(dc1), free(dw1), free(db1), free(dr2), free(dc2), free(dw2), free(db2);
     free(da), free(dwt);
@@ -267,6 +309,7 @@ int main(void)
     RUN(test_attention);
     RUN(test_attention_dropout);
     RUN(test_bilinear);
+    RUN(test_bilinear_len);
     RUN(test_layernorm_gelu_fd);
     RUN(test_dropout_embedding);
     CHECK_EXIT();
