@@ -320,7 +320,7 @@ static void metrics_header(struct run *R)
     fputs("kind\tstep\tepoch\tmols\tloss", R->mf);
     for (int i = 0; i < MODEL_NLOSS; i++)
         fprintf(R->mf, "\t%s", part_names[i]);
-    fputs("\tlr\tgrad_norm\tclip\tmol_per_s\telapsed_s\n", R->mf);
+    fputs("\tlr\tgrad_norm\tclip\tmol_per_s\telapsed_s\tcpu_s\n", R->mf);
 }
 
 /* Values use %.9g (float) / %.17g (double): exact, so rows compare bit for bit. */
@@ -349,11 +349,13 @@ static int metrics_row(struct run *R, const char *kind, long epoch, uint64_t mol
     if (js) {
         if (lr >= 0)
             fprintf(f, ",\"lr\":%.17g,\"grad_norm\":%.9g,\"clip\":%.9g", lr, gnorm, clip);
-        fprintf(f, ",\"mol_per_s\":%.1f,\"elapsed_s\":%.3f}\n", mps, elapsed);
+        fprintf(f, ",\"mol_per_s\":%.1f,\"elapsed_s\":%.3f,\"cpu_s\":%.3f}\n", mps, elapsed,
+                util_cpu());
     } else if (lr >= 0) {
-        fprintf(f, "\t%.17g\t%.9g\t%.9g\t%.1f\t%.3f\n", lr, gnorm, clip, mps, elapsed);
+        fprintf(f, "\t%.17g\t%.9g\t%.9g\t%.1f\t%.3f\t%.3f\n", lr, gnorm, clip, mps, elapsed,
+                util_cpu());
     } else {
-        fprintf(f, "\t-\t-\t-\t%.1f\t%.3f\n", mps, elapsed);
+        fprintf(f, "\t-\t-\t-\t%.1f\t%.3f\t%.3f\n", mps, elapsed, util_cpu());
     }
     if (fflush(f) == EOF || ferror(f)) {
         weprintf("%s: write error:", R->o->metrics);

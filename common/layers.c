@@ -86,23 +86,49 @@ void matmul_backward_ref(float *dinp, float *dw, float *db, const float *dout, c
 /* ------------------------------------------------------------------------------------------ */
 /* LayerNorm (https://pytorch.org/docs/stable/generated/torch.nn.LayerNorm.html) */
 
+/* Row reductions in 8 interleaved float lanes (so they vectorise without reassociation flags),
+ * the lanes and the tail then added in double: a fixed order, so results are deterministic. */
+enum { LN_LANES = 8 };
+
+static double lanes_sum(const float *l, const float *x, int c, int C)
+{
+    double s = 0;
+    for (int k = 0; k < LN_LANES; k++)
+        s += l[k];
+    for (; c < C; c++)
+        s += x[c];
+    return s;
+}
+
 void layernorm_forward(float *out, float *mean, float *rstd, const float *inp, const float *w,
                        const float *b, int M, int C, float eps)
 {
     for (int m = 0; m < M; m++) {
         const float *x = inp + (size_t)m * C;
         float *o = out + (size_t)m * C;
-        double mu = 0, v = 0;
-        for (int c = 0; c < C; c++)
-            mu += x[c];
-        mu /= C;
-        for (int c = 0; c < C; c++)
-            v += (x[c] - mu) * (x[c] - mu);
+        float l[LN_LANES] = {0}, t[LN_LANES];
+        int c = 0;
+        for (; c + LN_LANES <= C; c += LN_LANES)
+            for (int k = 0; k < LN_LANES; k++)
+                l[k] += x[c + k];
+        float mu = (float)(lanes_sum(l, x, c, C) / C);
+        for (int k = 0; k < LN_LANES; k++)
+            l[k] = 0;
+        for (c = 0; c + LN_LANES <= C; c += LN_LANES)
+            for (int k = 0; k < LN_LANES; k++) {
+                t[k] = x[c + k] - mu;
+                l[k] += t[k] * t[k];
+            }
+        double v = 0;
+        for (int k = 0; k < LN_LANES; k++)
+            v += l[k];
+        for (; c < C; c++)
+            v += (double)(x[c] - mu) * (x[c] - mu);
         v /= C;
         float s = (float)(1.0 / sqrt(v + eps));
-        for (int c = 0; c < C; c++)
-            o[c] = ((float)(x[c] - mu) * s) * w[c] + b[c];
-        mean[m] = (float)mu;
+        for (c = 0; c < C; c++)
+            o[c] = ((x[c] - mu) * s) * w[c] + b[c];
+        mean[m] = mu;
         rstd[m] = s;
     }
 }
@@ -115,21 +141,33 @@ void layernorm_backward(float *dinp, float *dw, float *db, const float *dout, co
         const float *x = inp + (size_t)m * C, *d = dout + (size_t)m * C;
         float *dx = dinp + (size_t)m * C;
         float mu = mean[m], s = rstd[m];
+        float lg[LN_LANES] = {0}, lx[LN_LANES] = {0};
+        int c = 0;
+        for (; c + LN_LANES <= C; c += LN_LANES)
+            for (int k = 0; k < LN_LANES; k++) {
+                float xh = (x[c + k] - mu) * s;
+                float g = d[c + k] * w[c + k];
+                lg[k] += g;
+                lx[k] += g * xh;
+            }
         double g_mean = 0, gx_mean = 0;
-        for (int c = 0; c < C; c++) {
+        for (int k = 0; k < LN_LANES; k++) {
+            g_mean += lg[k];
+            gx_mean += lx[k];
+        }
+        for (; c < C; c++) {
             float xh = (x[c] - mu) * s;
             float g = d[c] * w[c];
             g_mean += g;
             gx_mean += g * xh;
         }
-        g_mean /= C;
-        gx_mean /= C;
-        for (int c = 0; c < C; c++) {
+        float gm = (float)(g_mean / C), gxm = (float)(gx_mean / C);
+        for (c = 0; c < C; c++) {
             float xh = (x[c] - mu) * s;
             float g = d[c] * w[c];
             db[c] += d[c];
             dw[c] += d[c] * xh;
-            dx[c] += s * (g - (float)g_mean - xh * (float)gx_mean);
+            dx[c] += s * (g - gm - xh * gxm);
         }
     }
 }
@@ -197,21 +235,22 @@ void dropout_backward(float *dinp, const float *dout, const float *out, size_t n
 /* ------------------------------------------------------------------------------------------ */
 /* Attention core */
 
-/* softmax of one row in place (fp32 with a max shift; -inf entries give 0) */
+/* softmax of one row in place (fp32 with a max shift; -inf entries give 0). The exponentials
+ * are one elementwise (vectorised) loop; the sum runs in LN_LANES float lanes, then in double. */
 static void softmax_row(float *x, int n)
 {
     float mx = -INFINITY;
     for (int j = 0; j < n; j++)
-        if (x[j] > mx)
-            mx = x[j];
-    float s = 0;
-    for (int j = 0; j < n; j++) {
-        float e = x[j] == -INFINITY ? 0.0f : layers_expf(x[j] - mx);
-        x[j] = e;
-        s += e;
-    }
-    float inv = 1.0f / s;
+        mx = x[j] > mx ? x[j] : mx;
     for (int j = 0; j < n; j++)
+        x[j] = x[j] == -INFINITY ? 0.0f : layers_expf(x[j] - mx);
+    float l[LN_LANES] = {0};
+    int j = 0;
+    for (; j + LN_LANES <= n; j += LN_LANES)
+        for (int k = 0; k < LN_LANES; k++)
+            l[k] += x[j + k];
+    float inv = (float)(1.0 / lanes_sum(l, x, j, n));
+    for (j = 0; j < n; j++)
         x[j] *= inv;
 }
 

@@ -243,7 +243,6 @@ int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t s
     int nt = cfg->n_tasks > 0 ? cfg->n_tasks : 1;
     m->scratch_int = ecalloc((size_t)cfg->max_batch, sizeof(int));
     m->scratch_f = ecalloc(2 * (size_t)cfg->max_atoms, sizeof(float));
-    m->pair_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
     m->g3_row = ecalloc((size_t)cfg->max_batch * cfg->max_atoms * cfg->max_atoms, sizeof(int32_t));
     m->tok_off = ecalloc((size_t)cfg->max_batch + 1, sizeof(size_t));
     m->tok_len = ecalloc((size_t)cfg->max_batch, sizeof(int));
@@ -330,7 +329,6 @@ void model_free(struct model *m)
     free_block(m->dacts_memory);
     free(m->scratch_int);
     free(m->scratch_f);
-    free(m->pair_off);
     free(m->g3_row);
     free(m->tok_off);
     free(m->tok_len);
@@ -449,30 +447,34 @@ static void g3_forward(struct model *m, const struct batch *b)
     struct model_acts *a = &m->acts;
     int B = m->B, N = m->N, K = c->n_rbf, H = c->n_head;
     size_t NN = (size_t)N * N;
-    float sig[4096], inv[4096];
+    float sig[4096], inv[4096], cf[4096];
     for (int k = 0; k < K; k++) {
         sig[k] = fabsf(p->g_stds[k]) + 0.01f;
         inv[k] = 1.0f / sig[k];
+        cf[k] = 1.0f / (GAUSS_A * sig[k]);
     }
     memset(a->dpos, 0, (size_t)B * NN * 3 * sizeof(float));
     memset(a->g3_dist, 0, (size_t)B * NN * sizeof(float));
     memset(a->g3_gsum, 0, (size_t)B * N * K * sizeof(float));
-    /* the pair rows of the Gaussian tensor are compact over the real pairs of molecules using
-     * 3D; the pairs that show the 3D bias (pair mode bit 2) come first, rows 0..n_sel-1, and
-     * only they go through the NonLinear (the blend zeroes the 3D bias elsewhere, SPEC 3.1, so
-     * its value and gradient there are 0: skipping them is exact). Centrality sums all pairs. */
+    /* Gaussian-basis rows are computed only for the real pairs that use them: pairs that show the
+     * 3D bias (pair mode bit 2; rows 0..n_sel-1, the only ones that go through the NonLinear)
+     * and pairs whose atom i takes the 3D centrality (the row sum feeds it; rows n_sel..).
+     * Elsewhere the blend zeroes the 3D bias and the centrality is not added (SPEC 3.1, 3.2), so
+     * the skipped values and their gradients are exactly 0 (g3_row = -1). */
     size_t P = 0, Q = 0;
     for (int k = 0; k < B; k++) {
-        m->pair_off[k] = P;
         if (!mol_uses_3d(b, k))
             continue;
         int n = b->n[k];
-        P += (size_t)n * n;
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < n; j++)
-                Q += (pair_modes(b, k, i, j) & 4) != 0;
+        for (int i = 0; i < n; i++) {
+            int ai = atom_uses_3d(b, k, i);
+            for (int j = 0; j < n; j++) {
+                int sel = (pair_modes(b, k, i, j) & 4) != 0;
+                Q += sel;
+                P += sel || ai;
+            }
+        }
     }
-    m->pair_off[B] = P;
     m->n_pairs = P;
     m->n_sel = Q;
     size_t rsel = 0, rrest = Q;
@@ -483,11 +485,12 @@ static void g3_forward(struct model *m, const struct batch *b)
         for (int i = 0; i < n; i++) {
             const float *pi = b->pos + ((size_t)k * N + i) * 3;
             int zi = b->z[(size_t)k * N + i] + 2;
+            int ai = atom_uses_3d(b, k, i);
             float *gs = a->g3_gsum + ((size_t)k * N + i) * K;
             for (int j = 0; j < n; j++) {
                 size_t pij = ((size_t)k * N + i) * N + j;
-                size_t row = pair_modes(b, k, i, j) & 4 ? rsel++ : rrest++;
-                m->g3_row[pij] = (int32_t)row;
+                int sel = (pair_modes(b, k, i, j) & 4) != 0;
+                m->g3_row[pij] = sel ? (int32_t)rsel++ : ai ? (int32_t)rrest++ : -1;
                 const float *pj = b->pos + ((size_t)k * N + j) * 3;
                 int zj = b->z[(size_t)k * N + j] + 514;
                 float d0 = pj[0] - pi[0], d1 = pj[1] - pi[1], d2 = pj[2] - pi[2];
@@ -497,11 +500,13 @@ static void g3_forward(struct model *m, const struct batch *b)
                 a->dpos[pij * 3 + 1] = d1 * invd;
                 a->dpos[pij * 3 + 2] = d2 * invd;
                 a->g3_dist[pij] = dist;
+                if (m->g3_row[pij] < 0)
+                    continue;
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
-                float *g = a->g3_g + row * K;
+                float *g = a->g3_g + (size_t)m->g3_row[pij] * K;
                 for (int q = 0; q < K; q++) {
                     float u = (x - p->g_means[q]) * inv[q];
-                    g[q] = layers_expf(-0.5f * u * u) / (GAUSS_A * sig[q]);
+                    g[q] = layers_expf(-0.5f * u * u) * cf[q];
                     gs[q] += g[q];
                 }
             }
@@ -605,6 +610,15 @@ static void embed_forward(struct model *m, const struct batch *b)
                       C, 1e-5f);
 }
 
+/* attention probabilities after dropout of layer l: their own buffer when attention dropout
+ * is on, else the probabilities themselves (no copy; the backward reads the same pointer) */
+static float *attd_of(struct model *m, float *att, int l)
+{
+    if (m->train && m->cfg.attn_dropout > 0)
+        return m->acts.attd + (size_t)l * m->B * m->cfg.n_head * m->T * m->T;
+    return att;
+}
+
 static void layers_forward(struct model *m, int train, struct rng *rng)
 {
     const struct model_config *c = &m->cfg;
@@ -616,7 +630,7 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
     for (int l = 0; l < L; l++) {
         const float *x = l == 0 ? a->emb_out : a->ln2 + (size_t)(l - 1) * btc;
         float *qkv = a->qkv + (size_t)l * 3 * btc;
-        float *att = a->att + (size_t)l * bhtt, *attd = a->attd + (size_t)l * bhtt;
+        float *att = a->att + (size_t)l * bhtt, *attd = attd_of(m, att, l);
         float *atty = a->atty + l * btc, *attproj = a->attproj + l * btc;
         float *res1 = a->res1 + l * btc, *ln1 = a->ln1 + l * btc;
         float *fch = a->fch + l * btf, *fchg = a->fchg + l * btf;
@@ -1226,7 +1240,8 @@ static void layers_backward(struct model *m)
         matmul_backward(da->atty + o, g->attprojw + (size_t)l * C * C, g->attprojb + l * C,
                         da->attproj + o, a->atty + o, p->attprojw + (size_t)l * C * C, BT, C, C);
         attention_backward(da->qkv + 3 * o, da->bias, da->att + (size_t)l * bhtt, da->atty + o,
-                           a->qkv + 3 * o, a->att + (size_t)l * bhtt, a->attd + (size_t)l * bhtt,
+                           a->qkv + 3 * o, a->att + (size_t)l * bhtt,
+                           attd_of(m, a->att + (size_t)l * bhtt, l),
                            m->tok_len, B, T, C, H, m->train ? c->attn_dropout : 0.0f);
         matmul_backward(dx, g->qkvw + (size_t)l * 3 * C * C, g->qkvb + (size_t)l * 3 * C,
                         da->qkv + 3 * o, x, p->qkvw + (size_t)l * 3 * C * C, BT, C, 3 * C);
@@ -1368,6 +1383,8 @@ static void g3_backward(struct model *m)
                 int zj = b->z[(size_t)k * N + j] + 514;
                 float dist = a->g3_dist[pij];
                 float x = (p->g_mul[zi] + p->g_mul[zj]) * dist + (p->g_bias[zi] + p->g_bias[zj]);
+                if (m->g3_row[pij] < 0)
+                    continue; /* value and gradient 0 (g3_forward) */
                 size_t row = (size_t)m->g3_row[pij];
                 const float *gg = a->g3_g + row * K;
                 const float *dg = row < m->n_sel ? da->g3_g + row * K : NULL;

@@ -128,7 +128,7 @@ struct model_config {
     X(bias, B * H * T * T, "(B, H, T, T) full attention bias (base + t + blended, -inf pads)")     \
     X(dpos, G3 * B * N * N * 3, "(B, N, N, 3) delta_pos (noisy)")                                  \
     X(g3_dist, G3 * B * N * N, "(B, N, N) |pos_j - pos_i|")                                        \
-    X(g3_g, G3 * B * N * N * K, "(P, K) Gaussian basis; P = compact real pairs (pair_off)")        \
+    X(g3_g, G3 * B * N * N * K, "(P, K) Gaussian basis of the real pairs that need it (g3_row)")        \
     X(g3_h, G3 * B * N * N * K, "(P, K) NonLinear hidden, pre-GELU")                               \
     X(g3_hg, G3 * B * N * N * K, "(P, K) NonLinear hidden, GELU")                                  \
     X(g3_out, G3 * B * N * N * H, "(P, H) 3D bias (pair-major)")                                   \
@@ -239,10 +239,9 @@ struct model {
     int have_forward;
     int *scratch_int;                /* (max_batch) */
     float *scratch_f;                /* (2 * max_atoms) */
-    size_t *pair_off;                /* (max_batch+1) first compact 3D pair row per molecule */
-    size_t n_pairs;                  /* 3D pair rows of the last forward (sum of n^2) */
+    size_t n_pairs;                  /* Gaussian-basis rows of the last forward (g3_forward) */
     size_t n_sel;                    /* of which the first n_sel show the 3D bias (NonLinear) */
-    int32_t *g3_row;                 /* (max_batch * max_atoms^2) pair (k,i,j) -> its 3D row */
+    int32_t *g3_row;                 /* (max_batch * max_atoms^2) pair (k,i,j) -> its row, -1 */
     size_t *tok_off;                 /* (max_batch+1) first packed token row per molecule */
     int *tok_len;                    /* (max_batch) tokens per molecule (n + 1) */
     int M;                           /* packed real tokens of the last forward (sum n+1) */

@@ -57,6 +57,8 @@ int fshut(FILE *fp, const char *name);
 
 /* Monotonic seconds. */
 double util_now(void);
+/* CPU seconds (user + system, all threads) used by this process so far */
+double util_cpu(void);
 
 /* Growable byte buffer. */
 struct buf {

@@ -12,8 +12,8 @@
 # AdamW, clip 5; preset init (same architecture, own random weights); C --max-atoms 32.
 #
 # Timing (interleaved; best of reps), W warm-up steps (2 small, 1 base) then S timed steps:
-#  - C: wall = elapsed_s of the metrics rows (step W+S minus step W, startup excluded);
-#       cpu = CPU time (user+sys) of a run with W+S steps minus a run with W steps;
+#  - C: wall = elapsed_s, cpu = cpu_s (process CPU time) of the metrics rows, step W+S minus
+#       step W (startup and warm-up excluded), from one run;
 #  - torch: wall / time.process_time over the S timed steps (batches collated beforehand).
 #  The machine is shared and heavily loaded: 1-thread ratios use CPU time, 2-thread ratios wall.
 # GFLOP/s: useful model FLOPs of the timed base steps (torch_moleblend.train_flops: 3 x forward
@@ -66,12 +66,14 @@ for cfg in small base; do
         : >"$tmp/cw"; : >"$tmp/cc"; : >"$tmp/tw"; : >"$tmp/tc"; : >"$tmp/crss"; : >"$tmp/trss"
         for r in $(seq "$reps"); do
             common=(--config $cfg --max-atoms 32 --batch "$B" --shuffle 0 --threads $th -q)
-            tsec "$tmp/a" "$bin/train-step" "${common[@]}" --steps $W "$tmp/in.mpk"
             tsec "$tmp/b" "$bin/train-step" "${common[@]}" --steps $((W + S)) \
                 --metrics "$tmp/m-$cfg-$th.tsv" "$tmp/in.mpk"
-            awk -v W=$W -v S=$S -F'\t' '$1 == "train" && $2 == W { t0 = $15 }
-                $1 == "train" && $2 == W + S { print $15 - t0 }' "$tmp/m-$cfg-$th.tsv" >>"$tmp/cw"
-            paste "$tmp/a" "$tmp/b" | awk '{ print $5 - $2 }' >>"$tmp/cc"
+            # column 15 elapsed_s (wall), 16 cpu_s (process CPU time)
+            for col in 15:cw 16:cc; do
+                awk -v W=$W -v S=$S -v c=${col%:*} -F'\t' '$1 == "train" && $2 == W { t0 = $c }
+                    $1 == "train" && $2 == W + S { print $c - t0 }' \
+                    "$tmp/m-$cfg-$th.tsv" >>"$tmp/${col#*:}"
+            done
             awk '{ print $3 }' "$tmp/b" >>"$tmp/crss"
             tsec "$tmp/t" "$PY" "$tm" train --config $cfg --batch "$B" --threads $th \
                 --warmup $W --steps $S "$tmp/in.mpk" >"$tmp/tout"
