@@ -359,7 +359,7 @@ static int v2000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
     }
     m->chg[i] = (int8_t)charge_code(chg);
     m->parity[i] = (uint8_t)par;
-    m->noimp[i] = val != 0;
+    m->noimp[i] = (uint8_t)(val > 255 ? 255 : val); /* the field until apply_valence() */
     for (int k = 0; k < 3; k++)
         m->pos[3 * i + k] = (float)xyz[k];
     return 0;
@@ -640,7 +640,7 @@ static int v3000_atom(struct ctx *x, uint32_t i, const char *s, size_t n)
         } else if ((v = tok_kv(&t[j], "VAL", &vn))) {
             if (fld_int(v, vn, 0, &val) || val < -1 || val > 15)
                 return util_seterr_line(x->err, x->errlen, x->c.line, "bad VAL value");
-            m->noimp[i] = val != 0;
+            m->noimp[i] = (uint8_t)(val == -1 ? 15 : val); /* until apply_valence() */
         }
     }
     return 0;
@@ -872,6 +872,41 @@ static int is_dollar(const char *s, size_t n)
     return n >= 4 && !memcmp(s, "$$$$", 4);
 }
 
+/* The atom valence field (V2000 vvv, V3000 VAL=), parked in noimp while the block is read:
+ * as RDKit's molfile parser, a non-zero value v means "no implicit H", and the atom gets
+ * v - (explicit valence) explicit H (0 if negative; 15 / -1 mean valence 0). The explicit
+ * valence counts bonds to H atoms still in the graph, aromatic bonds as 1.5 (rounded up),
+ * dative bonds only at their end atom, query bonds as 0. */
+static void apply_valence(struct mol *m)
+{
+    for (uint32_t i = 0; i < m->n; i++) {
+        int v = m->noimp[i];
+        if (!v)
+            continue;
+        m->noimp[i] = 1;
+        if (v == 15) {
+            m->nh[i] = 0;
+            continue;
+        }
+        double acc = m->nh[i];
+        for (uint32_t b = 0; b < m->nb; b++) {
+            int end = m->bonds[2 * b + 1] == i;
+            if (m->bonds[2 * b] != i && !end)
+                continue;
+            switch (m->bo[b]) {
+            case BO_SINGLE: acc += 1; break;
+            case BO_DOUBLE: acc += 2; break;
+            case BO_TRIPLE: acc += 3; break;
+            case BO_AROMATIC: acc += 1.5; break;
+            case BO_DATIVE: acc += end; break;
+            default: break;
+            }
+        }
+        int ev = (int)lround(acc + 0.1);
+        m->nh[i] = (uint8_t)(ev >= v ? 0 : v - ev);
+    }
+}
+
 static int parse_record(struct sdf_iter *it, struct mol *m, const char *body, const char *bend,
                         uint32_t line0, char *err, size_t errlen)
 {
@@ -952,6 +987,7 @@ static int parse_record(struct sdf_iter *it, struct mol *m, const char *body, co
     mol_set_str(&m->fmt, "sdf");
     if ((v3 ? parse_v3000(&x) : parse_v2000(&x, na, nbd)) < 0)
         return -1;
+    apply_valence(m);
     m->has_bonds = 1;
     m->is3d = dim3 || mol_is_3d(m);
     return data_items(&x);

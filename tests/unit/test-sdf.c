@@ -505,10 +505,66 @@ static void test_remove_h(void)
     free(fixed);
 }
 
+/* valence field (V2000 columns 49-51, V3000 VAL=): no implicit H, and v - explicit valence
+ * explicit H as RDKit's parser sets them (MolFileParser: molTotValence) */
+static void test_valence_field(void)
+{
+    /* Pt(vvv 4) bonded to 2 Cl; C(vvv 4) double-bonded to O; N(vvv 15 = zero valence);
+     * S with no field. (H counts as RDKit 2022.09 MolFromMolBlock(sanitize=False)) */
+    const char *rec = "val\n\n\n"
+                      "  7  5  0  0  0  0  0  0  0  0999 V2000\n"
+                      "    0.0000    0.0000    0.0000 Pt  0  0  0  0  0  4  0  0  0  0  0  0\n"
+                      "    1.0000    0.0000    0.0000 Cl  0  0  0  0  0  0  0  0  0  0  0  0\n"
+                      "   -1.0000    0.0000    0.0000 Cl  0  0  0  0  0  0  0  0  0  0  0  0\n"
+                      "    0.0000    3.0000    0.0000 C   0  0  0  0  0  4  0  0  0  0  0  0\n"
+                      "    1.0000    3.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                      "    5.0000    0.0000    0.0000 N   0  0  0  0  0 15  0  0  0  0  0  0\n"
+                      "    7.0000    0.0000    0.0000 S   0  0  0  0  0  0  0  0  0  0  0  0\n"
+                      "  1  2  1  0\n  1  3  1  0\n  4  5  2  0\n  6  7  1  0\n  6  4  2  0\n"
+                      "M  END\n";
+    struct sdf_iter it;
+    struct mol m;
+    char err[256];
+    sdf_iter_init(&it, rec, strlen(rec));
+    CHECK_EQ_INT(sdf_iter_next(&it, &m, err, sizeof err), 1);
+    if (m.n == 7) {
+        CHECK_EQ_INT(m.nh[0], 2); /* Pt: 4 - 2 */
+        CHECK(m.noimp[0]);
+        CHECK_EQ_INT(m.nh[3], 0); /* C: 4 - (2 + 2) */
+        CHECK(m.noimp[3]);
+        CHECK_EQ_INT(m.nh[5], 0); /* N: 15 = valence 0 */
+        CHECK(m.noimp[5]);
+        CHECK_EQ_INT(m.nh[6], 0); /* S: no field, implicit H left to perception */
+        CHECK(!m.noimp[6] && !m.noimp[1] && !m.noimp[4]);
+    } else {
+        CHECK_MSG(0, "n = %u, err %s", m.n, err);
+    }
+    mol_free(&m);
+    sdf_iter_free(&it);
+    /* V3000 VAL=3 on an aromatic-bonded C (1.5 rounds up to 2) -> 1 H; VAL=-1 -> 0 H */
+    const char *v3 = "v3\n\n\n  0  0  0     0  0            999 V3000\nM  V30 BEGIN CTAB\n"
+                     "M  V30 COUNTS 3 2 0 0 0\nM  V30 BEGIN ATOM\nM  V30 1 C 0 0 0 0 VAL=3\n"
+                     "M  V30 2 C 1 0 0 0\nM  V30 3 N 2 0 0 0 VAL=-1\nM  V30 END ATOM\n"
+                     "M  V30 BEGIN BOND\nM  V30 1 4 1 2\nM  V30 2 1 2 3\nM  V30 END BOND\n"
+                     "M  V30 END CTAB\nM  END\n";
+    sdf_iter_init(&it, v3, strlen(v3));
+    CHECK_EQ_INT(sdf_iter_next(&it, &m, err, sizeof err), 1);
+    if (m.n == 3) {
+        CHECK_EQ_INT(m.nh[0], 1);
+        CHECK(m.noimp[0] && !m.noimp[1] && m.noimp[2]);
+        CHECK_EQ_INT(m.nh[2], 0);
+    } else {
+        CHECK_MSG(0, "n = %u, err %s", m.n, err);
+    }
+    mol_free(&m);
+    sdf_iter_free(&it);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
         return dump(argc, argv);
+    RUN(test_valence_field);
     RUN(test_v2000_basic);
     RUN(test_props_and_separators);
     RUN(test_chg_resets_atom_block);
