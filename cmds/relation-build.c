@@ -35,6 +35,9 @@ struct rb_ctx {
     const struct rb_opts *o;
     struct perceive p;
     struct rel_work w;
+    struct stereo_work sw;
+    uint8_t *sbuf; /* chirality [n] + bond stereo [nb] */
+    size_t scap;
     char err[256];
 };
 
@@ -89,18 +92,18 @@ static int rb_mol(struct mol *m, const struct rb_opts *o, struct rb_ctx *c)
     perceive_bond_features(m, &c->p, bf);
     /* chirality and bond stereo (stereo.c) */
     {
-        uint8_t *ch = n ? emalloc(n) : NULL, *st = nb ? emalloc(nb) : NULL;
-        int r = stereo_assign(m, &c->p, ch, st, c->err, sizeof c->err);
-        if (r == 0) {
-            for (uint32_t i = 0; i < n; i++)
-                af[9 * (size_t)i + AF_CHIRAL] = ch[i];
-            for (uint32_t b = 0; b < nb; b++)
-                bf[3 * (size_t)b + BF_STEREO] = st[b];
+        if ((size_t)n + nb + 1 > c->scap) {
+            free(c->sbuf);
+            c->scap = (size_t)n + nb + 1 < 256 ? 256 : 2 * ((size_t)n + nb + 1);
+            c->sbuf = emalloc(c->scap);
         }
-        free(ch);
-        free(st);
-        if (r)
+        uint8_t *ch = c->sbuf, *st = c->sbuf + n;
+        if (stereo_assign_w(m, &c->p, &c->sw, ch, st, NULL, c->err, sizeof c->err))
             return -1;
+        for (uint32_t i = 0; i < n; i++)
+            af[9 * (size_t)i + AF_CHIRAL] = ch[i];
+        for (uint32_t b = 0; b < nb; b++)
+            bf[3 * (size_t)b + BF_STEREO] = st[b];
     }
 relations:;
     uint8_t *deg = mol_alloc(m, MOL_F_deg, n);
@@ -193,6 +196,8 @@ int main(int argc, char **argv)
     ret = molfilter_run(&f, argv + optind, argc - optind, &w, rb_fn, &ctx);
     perceive_free(&ctx.p);
     rel_work_free(&ctx.w);
+    stereo_work_free(&ctx.sw);
+    free(ctx.sbuf);
     if (rec_writer_close(&w))
         ret = EXIT_IO;
     if (verbosity >= 2 || f.nbad || ret)

@@ -169,6 +169,7 @@ struct scratch {
     uint8_t *inset;    /* per atom marker */
     long steps;
     int *comp, *cna, *cnb; /* ring systems: id per atom, atoms and bonds per system */
+    uint32_t *roff, *radj, *rbnd; /* ring-bond adjacency (CSR, adjacency order) for find_rings */
 };
 
 static int grow(void **ptr, size_t *cap, size_t need, size_t esize)
@@ -245,6 +246,9 @@ void perceive_free(struct perceive *p)
         free(s->comp);
         free(s->cna);
         free(s->cnb);
+        free(s->roff);
+        free(s->radj);
+        free(s->rbnd);
         free(s);
     }
     memset(p, 0, sizeof *p);
@@ -275,7 +279,7 @@ static int reserve(struct perceive *p, size_t n, size_t nb)
         RA(p->rad); RA(p->amin); RA(p->val); RA(p->adj_off); RA(p->chg);
         RA(s->inarom); RA(s->nhx); RA(s->edon); RA(s->acand); RA(s->aseen); RA(s->dcand);
         RA(s->done); RA(s->istk); RA(s->jstk); RA(s->dist); RA(s->pbond); RA(s->match);
-        RA(s->order); RA(s->inset); RA(s->comp); RA(s->cna); RA(s->cnb);
+        RA(s->order); RA(s->inset); RA(s->comp); RA(s->cna); RA(s->cnb); RA(s->roff);
         p->cap_n = c;
     }
     if (nb1 > p->cap_nb) {
@@ -285,7 +289,7 @@ static int reserve(struct perceive *p, size_t n, size_t nb)
         RA(p->btype); RA(p->kek); RA(p->bring); RA(p->bconj); RA(p->bmin); RA(s->bo);
         RA(s->bcount);
         c *= 2;
-        RA(p->adj_atom); RA(p->adj_bond);
+        RA(p->adj_atom); RA(p->adj_bond); RA(s->radj); RA(s->rbnd);
         p->cap_nb = c / 2;
 #undef RA
     }
@@ -324,16 +328,13 @@ static const char *const elsym[119] = {
     "Nh", "Fl", "Mc", "Lv", "Ts", "Og"};
 
 /* Bond valence contribution to atom a, times 2 (aromatic = 3). */
-static int contrib2(const struct mol *m, const uint8_t *bo, uint32_t b, uint32_t a)
+static inline int contrib2(const struct mol *m, const uint8_t *bo, uint32_t b, uint32_t a)
 {
-    switch (bo[b]) {
-    case BO_SINGLE: return 2;
-    case BO_DOUBLE: return 4;
-    case BO_TRIPLE: return 6;
-    case BO_AROMATIC: return 3;
-    case BO_DATIVE: return m->bonds[2 * b + 1] == a ? 2 : 0;
-    default: return 0;
-    }
+    static const uint8_t tab[BO_DATIVE] = {0, 2, 4, 6, 3}; /* OTHER SINGLE DOUBLE TRIPLE AROM. */
+    unsigned t = bo[b];
+    if (t < BO_DATIVE)
+        return tab[t];
+    return t == BO_DATIVE && m->bonds[2 * b + 1] == a ? 2 : 0;
 }
 
 #define NBR_FOR(p, a, k) for (uint32_t k = (p)->adj_off[a]; k < (p)->adj_off[(a) + 1]; k++)
@@ -593,6 +594,21 @@ static int find_rings(const struct mol *m, struct perceive *p)
     if (!nrb)
         return 0;
     s->ncyc = 0;
+    /* ring bonds of each atom, in adjacency order: every walk below uses only these */
+    const uint32_t *ro = s->roff, *ra = s->radj, *rbd = s->rbnd;
+    {
+        uint32_t t = 0;
+        for (uint32_t a = 0; a < n; a++) {
+            s->roff[a] = t;
+            NBR_FOR(p, a, k) {
+                if (p->bring[p->adj_bond[k]]) {
+                    s->radj[t] = p->adj_atom[k];
+                    s->rbnd[t++] = p->adj_bond[k];
+                }
+            }
+        }
+        s->roff[n] = t;
+    }
     int *dist = s->dist, *pb = s->pbond, *q = s->istk;
     uint8_t *mark = s->inset;
     memset(mark, 0, n);
@@ -612,10 +628,8 @@ static int find_rings(const struct mol *m, struct perceive *p)
         while (qh < qt) {
             int v = q[qh++];
             na++;
-            NBR_FOR(p, v, k) {
-                uint32_t b = p->adj_bond[k], w = p->adj_atom[k];
-                if (!p->bring[b])
-                    continue;
+            for (uint32_t k = ro[v]; k < ro[v + 1]; k++) {
+                uint32_t b = rbd[k], w = ra[k];
                 if (m->bonds[2 * b] == (uint32_t)v)
                     nbd++;
                 if (s->comp[w] < 0) {
@@ -650,9 +664,9 @@ static int find_rings(const struct mol *m, struct perceive *p)
         pb[r] = -1;
         while (qh < qt) {
             int v = q[qh++];
-            NBR_FOR(p, v, k) {
-                uint32_t b = p->adj_bond[k], w = p->adj_atom[k];
-                if (!p->bring[b] || dist[w] >= 0)
+            for (uint32_t k = ro[v]; k < ro[v + 1]; k++) {
+                uint32_t b = rbd[k], w = ra[k];
+                if (dist[w] >= 0)
                     continue;
                 dist[w] = dist[v] + 1;
                 pb[w] = (int)b;
@@ -660,9 +674,9 @@ static int find_rings(const struct mol *m, struct perceive *p)
             }
         }
         for (int qi = 0; qi < qt; qi++) {
-            NBR_FOR(p, q[qi], kq) {
-                uint32_t b = p->adj_bond[kq];
-                if (!p->bring[b] || m->bonds[2 * b] != (uint32_t)q[qi])
+            for (uint32_t kq = ro[q[qi]]; kq < ro[q[qi] + 1]; kq++) {
+                uint32_t b = rbd[kq];
+                if (m->bonds[2 * b] != (uint32_t)q[qi])
                     continue;
                 uint32_t x = m->bonds[2 * b], y = m->bonds[2 * b + 1];
                 if (dist[x] < 0 || dist[y] < 0 || pb[x] == (int)b || pb[y] == (int)b)
@@ -705,8 +719,13 @@ static int find_rings(const struct mol *m, struct perceive *p)
                 /* dedupe */
                 int dup = 0;
                 for (size_t i = 0; i < s->ncyc && !dup; i++)
-                    if (s->clen[i] == len && !memcmp(s->cyc + i * W, c, W * sizeof *c))
-                        dup = 1;
+                    if (s->clen[i] == len) {
+                        const uint64_t *o = s->cyc + i * W;
+                        size_t w = 0;
+                        while (w < W && o[w] == c[w])
+                            w++;
+                        dup = w == W;
+                    }
                 if (dup)
                     continue;
                 s->clen[s->ncyc++] = len;
@@ -808,8 +827,8 @@ static int find_rings(const struct mol *m, struct perceive *p)
         for (int k = 1; k < len; k++) {
             p->ring_atoms[pos] = cur;
             uint32_t nbd = pbd;
-            NBR_FOR(p, cur, kk) {
-                uint32_t b = p->adj_bond[kk];
+            for (uint32_t kk = ro[cur]; kk < ro[cur + 1]; kk++) {
+                uint32_t b = rbd[kk];
                 if (b != pbd && bit_get(c, b)) {
                     nbd = b;
                     break;

@@ -163,11 +163,15 @@ static long rd_fill(struct rec_reader *r)
     }
     /* plain: up to the next possible frame start (keep 3 bytes that may begin a magic) */
     size_t n = r->eof ? avail : avail - 3;
-    for (size_t i = 1; i + 4 <= avail; i++)
-        if (p[i] == zstd_magic[0] && !memcmp(p + i, zstd_magic, 4)) {
-            n = i;
+    for (const unsigned char *q = p + 1; q + 4 <= p + avail; q++) {
+        q = memchr(q, zstd_magic[0], (size_t)(p + avail - 3 - q));
+        if (!q)
+            break;
+        if (!memcmp(q, zstd_magic, 4)) {
+            n = (size_t)(q - p);
             break;
         }
+    }
     memcpy(rd_reserve(r, n), p, n);
     r->dlen += n;
     r->ipos += n;

@@ -3,7 +3,9 @@
  * spd/path replicate Graphormer's algos.floyd_warshall + gen_edge_input exactly, including the
  * strict update (k outer, then i, j) and therefore its tie-breaking among equal shortest paths:
  * the hop-d bond of pair (i,j) is the bond between consecutive atoms of the path rebuilt from
- * the intermediate-node matrix, truncated to MOL_HOPS hops. */
+ * the intermediate-node matrix, truncated to MOL_HOPS hops. Below 510 atoms the same result
+ * comes from breadth-first search (relations.c explains why), above from the literal
+ * Floyd-Warshall. */
 #ifndef MB_RELATIONS_H
 #define MB_RELATIONS_H
 
@@ -16,6 +18,12 @@ struct rel_work { /* scratch reused between molecules; zero-initialise */
     int32_t *B;   /* [n*n] bond index between adjacent atoms (last bond wins), -1 none */
     int32_t *Q;   /* [n*n + 512] pair order by distance */
     size_t cap;
+    /* breadth-first variant (n < 510) */
+    uint16_t *ord, *nx, *adj, *qn; /* [n*n] BFS order, [n*n] next atom, [2nb], [n] reached */
+    uint32_t *off;                 /* [n+2] */
+    int32_t *kk;                   /* [n+2] bottleneck atom of the current source */
+    int32_t *bb;                   /* [n*n] bond of a bonded pair (other entries stale) */
+    size_t bcap, acap, ecap, qcap;
 };
 
 void rel_work_free(struct rel_work *w);

@@ -57,6 +57,19 @@ struct st {
     size_t rows_cap;
     uint32_t *idx, *tmp;
     uint32_t row_len;
+    /* packed ranking (cip_prepare): the neighbour part's length per entry is fixed per
+     * molecule, so each row is packed once per round into big-endian byte keys */
+    uint8_t *ecnt;             /* [2nb] repeat count of each adjacency entry */
+    uint64_t *keys;
+    size_t keys_cap;
+    uint32_t longest;          /* longest neighbour part */
+    int fast;                  /* packed keys usable (n <= 250, degrees <= 64) */
+    /* other per-molecule scratch */
+    int64_t *inv;
+    uint8_t *keep, *seen, *used, *bseen, *single;
+    uint32_t *queue;
+    int *dh, *td;
+    size_t cap_n, cap_nb;      /* capacities of the n- and nb-sized arrays */
 };
 
 /* ------------------------------------------------------------------ small helpers */
@@ -215,6 +228,260 @@ static uint32_t nbr_entry(const struct st *s, uint32_t a, int32_t *out)
     return len;
 }
 
+/* Packed form of the rows of rank_rows: byte 0 the current rank, then each entry value v
+ * (-1 padding, 0 hydrogen, rank + 1) as v + 1, so that comparing the keys as unsigned
+ * big-endian words orders the atoms exactly as rows_cmp does. */
+static int keys_cmp(const uint64_t *x, const uint64_t *y, uint32_t W)
+{
+    for (uint32_t w = 0; w < W; w++)
+        if (x[w] != y[w])
+            return x[w] < y[w] ? -1 : 1;
+    return 0;
+}
+
+/* s->rank from s->keys (W words per atom): dense ranks in key order. */
+static void rank_keys(struct st *s, uint32_t W)
+{
+    uint32_t n = s->n, *a = s->idx, *t = s->tmp;
+    const uint64_t *K = s->keys;
+    for (uint32_t i = 0; i < n; i++)
+        a[i] = i;
+    if (n <= 24) {
+        for (uint32_t i = 1; i < n; i++) {
+            uint32_t x = a[i], j = i;
+            while (j > 0 && keys_cmp(K + (size_t)x * W, K + (size_t)a[j - 1] * W, W) < 0) {
+                a[j] = a[j - 1];
+                j--;
+            }
+            a[j] = x;
+        }
+    } else {
+        for (uint32_t w = 1; w < n; w *= 2) {
+            for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+                uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                uint32_t i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                    t[k++] = keys_cmp(K + (size_t)a[j] * W, K + (size_t)a[i] * W, W) < 0 ? a[j++]
+                                                                                          : a[i++];
+                while (i < mid)
+                    t[k++] = a[i++];
+                while (j < hi)
+                    t[k++] = a[j++];
+            }
+            uint32_t *x = a;
+            a = t;
+            t = x;
+        }
+    }
+    uint32_t cur = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (i > 0 && keys_cmp(K + (size_t)a[i] * W, K + (size_t)a[i - 1] * W, W) != 0)
+            cur++;
+        s->rank[a[i]] = cur;
+    }
+}
+
+static int keys_reserve(struct st *s, size_t need)
+{
+    if (need <= s->keys_cap)
+        return 0;
+    size_t cap = s->keys_cap ? s->keys_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    uint64_t *k = realloc(s->keys, cap * sizeof *k);
+    if (!k)
+        return -1;
+    s->keys = k;
+    s->keys_cap = cap;
+    return 0;
+}
+
+/* Repeat counts of the adjacency entries as nbr_entry computes them, the longest neighbour
+ * part, and whether the packed keys apply (ranks + 2 fit a byte, no neighbour list is cut). */
+static void cip_prepare(struct st *s)
+{
+    uint32_t n = s->n, longest = 0;
+    s->fast = n <= 250;
+    for (uint32_t a = 0; a < n; a++) {
+        if (st_deg(s, a) > 64)
+            s->fast = 0;
+        uint32_t len = 0;
+        for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++) {
+            uint32_t o = s->nbr[e], b = s->nbd[e];
+            unsigned c;
+            if (st_btype(s, b) == BO_DOUBLE && s->m->z[o] == 15 &&
+                (st_deg(s, o) == 3 || st_deg(s, o) == 4))
+                c = 1;
+            else
+                c = twice_bond_type(st_btype(s, b));
+            s->ecnt[e] = (uint8_t)c;
+            len += c;
+        }
+        len += (uint32_t)st_hs(s, a);
+        if (len > longest)
+            longest = len;
+    }
+    s->longest = longest;
+}
+
+/* Sort n single-word keys whose low 8 bits hold the atom index (n <= 256), then dense ranks by
+ * the bits above it; s->idx gets the atoms in key order, s->single[a] = 1 for an atom alone in
+ * its rank. Returns the number of ranks. */
+static uint32_t rank_words(struct st *s, uint64_t *k, uint32_t n)
+{
+    if (n <= 32) {
+        for (uint32_t i = 1; i < n; i++) {
+            uint64_t x = k[i];
+            uint32_t j = i;
+            while (j > 0 && k[j - 1] > x) {
+                k[j] = k[j - 1];
+                j--;
+            }
+            k[j] = x;
+        }
+    } else {
+        uint64_t *a = k, *t = k + n;
+        for (uint32_t w = 1; w < n; w *= 2) {
+            for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+                uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                uint32_t i = lo, j = mid, o = lo;
+                while (i < mid && j < hi)
+                    t[o++] = a[j] < a[i] ? a[j++] : a[i++];
+                while (i < mid)
+                    t[o++] = a[i++];
+                while (j < hi)
+                    t[o++] = a[j++];
+            }
+            uint64_t *x = a;
+            a = t;
+            t = x;
+        }
+        k = a;
+    }
+    uint32_t cur = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t a = (uint32_t)(k[i] & 0xff);
+        int lo = i > 0 && (k[i] >> 8) == (k[i - 1] >> 8);
+        int hi = i + 1 < n && (k[i] >> 8) == (k[i + 1] >> 8);
+        if (i > 0 && !lo)
+            cur++;
+        s->rank[a] = cur;
+        s->idx[i] = a;
+        s->single[a] = !lo && !hi;
+    }
+    return cur + 1;
+}
+
+/* cip_iterate with packed keys (s->fast). When every row fits 56 bits with b bits per entry
+ * (values up to n + 1), a row is one word (entries big-endian from bit 63, atom index in the
+ * low byte); else bytes over W words (rank_keys). */
+static int cip_iterate_keys(struct st *s, const int64_t *invars)
+{
+    uint32_t n = s->n;
+    if (keys_reserve(s, 3 * (size_t)n))
+        return -1;
+    uint32_t b = 1;
+    while ((1u << b) <= n + 1)
+        b++;
+    if (n <= 256 && b * (1 + s->longest) <= 56) {
+        uint64_t *k = s->keys, rep[8];
+        uint32_t tot = b * (1 + s->longest);
+        /* rep[c]: c fields of 1; an entry v repeated c times is v * rep[c] */
+        rep[0] = 0;
+        for (int c = 1; c < 8; c++)
+            rep[c] = rep[c - 1] << b | 1;
+        /* per atom the hydrogen zeros and the padding are fixed: one shift and one OR */
+        uint64_t *tail = k + 2 * (size_t)n;
+        uint32_t *tsh = s->tmp;
+        for (uint32_t a = 0; a < n; a++) {
+            uint32_t len = 0, h = (uint32_t)st_hs(s, a);
+            for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+                len += s->ecnt[e];
+            uint64_t hp = 0;
+            for (uint32_t c = 0; c < h; c++)
+                hp = hp << b | 1;
+            uint32_t pad = s->longest - len - h;
+            tail[a] = hp << (b * pad);
+            tsh[a] = b * (h + pad);
+        }
+        for (uint32_t i = 0; i < n; i++)
+            k[i] = (uint64_t)((uint32_t)(int32_t)invars[i] ^ 0x80000000u) << 8 | i;
+        uint32_t nranks = rank_words(s, k, n);
+        uint32_t max_its = n / 2 + 1, its = 0;
+        long last = -1;
+        while (nranks < n && its < max_its && (last < 0 || (uint32_t)last < nranks)) {
+            /* keys in the previous rank order (nearly sorted for the insertion sort); an atom
+             * alone in its rank is ordered by the rank alone */
+            for (uint32_t t = 0; t < n; t++) {
+                uint32_t a = s->idx[t];
+                if (s->single[a]) {
+                    k[t] = (uint64_t)s->rank[a] << (64 - b) | a;
+                    continue;
+                }
+                uint32_t rc[64], m = 0; /* rank << 8 | repeat count, by decreasing rank */
+                uint64_t acc = s->rank[a];
+                for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++, m++) {
+                    uint32_t x = s->rank[s->nbr[e]] << 8 | s->ecnt[e], j = m;
+                    while (j > 0 && rc[j - 1] < x) {
+                        rc[j] = rc[j - 1];
+                        j--;
+                    }
+                    rc[j] = x;
+                }
+                for (uint32_t j = 0; j < m; j++) {
+                    uint32_t c = rc[j] & 0xff;
+                    acc = acc << (b * c) | ((uint64_t)(rc[j] >> 8) + 2) * rep[c];
+                }
+                acc = acc << tsh[a] | tail[a];
+                k[t] = acc << (64 - tot) | a;
+            }
+            last = (long)nranks;
+            nranks = rank_words(s, k, n);
+            its++;
+        }
+        return 0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        s->keys[i] = (uint64_t)((uint32_t)(int32_t)invars[i] ^ 0x80000000u);
+    rank_keys(s, 1);
+    uint32_t max_its = n / 2 + 1, its = 0;
+    long last = -1;
+    uint32_t nranks = max_rank(s) + 1;
+    uint32_t W = (1 + s->longest + 7) / 8;
+    if (nranks < n && keys_reserve(s, (size_t)n * W))
+        return -1;
+    while (nranks < n && its < max_its && (last < 0 || (uint32_t)last < nranks)) {
+        memset(s->keys, 0, (size_t)n * W * sizeof *s->keys);
+        for (uint32_t a = 0; a < n; a++) {
+            uint64_t *kw = s->keys + (size_t)a * W;
+            uint32_t rr[64], cc[64], k = 0, pos = 1;
+            kw[0] = (uint64_t)s->rank[a] << 56;
+            for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++, k++) {
+                uint32_t r = s->rank[s->nbr[e]], j = k;
+                while (j > 0 && rr[j - 1] < r) {
+                    rr[j] = rr[j - 1];
+                    cc[j] = cc[j - 1];
+                    j--;
+                }
+                rr[j] = r;
+                cc[j] = s->ecnt[e];
+            }
+            for (uint32_t j = 0; j < k; j++) {
+                uint64_t v = rr[j] + 2;
+                for (uint32_t c = 0; c < cc[j]; c++, pos++)
+                    kw[pos >> 3] |= v << (56 - ((pos & 7) << 3));
+            }
+            for (int h = st_hs(s, a); h > 0; h--, pos++)
+                kw[pos >> 3] |= (uint64_t)1 << (56 - ((pos & 7) << 3));
+        }
+        last = (long)nranks;
+        rank_keys(s, W);
+        nranks = max_rank(s) + 1;
+        its++;
+    }
+    return 0;
+}
+
 /* iterateCIPRanks. RDKit starts each atom's entry with (atomic number, invariant rank), or with
  * the invariant itself when re-ranking (seeded), appends the sorted neighbour part, ranks, and
  * keeps the history of its ranks as the entry's prefix. Every new rank orders atoms exactly as
@@ -227,6 +494,8 @@ static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
     (void)seeded;
     if (n == 0)
         return 0;
+    if (s->fast)
+        return cip_iterate_keys(s, invars);
     /* initial ranks from the invariants */
     s->row_len = 1;
     if (rows_reserve(s, n))
@@ -265,9 +534,7 @@ static int cip_iterate(struct st *s, const int64_t *invars, int seeded)
 static int cip_ranks(struct st *s)
 {
     uint32_t n = s->n;
-    int64_t *inv = malloc((n ? n : 1) * sizeof *inv);
-    if (!inv)
-        return -1;
+    int64_t *inv = s->inv;
     for (uint32_t i = 0; i < n; i++) {
         int z = s->m->z[i], iso = st_iso(s, i);
         int mass = 0;
@@ -285,7 +552,6 @@ static int cip_ranks(struct st *s)
         inv[i] = ((int64_t)((z % 128) << 10 | mass) << 10) | map;
     }
     int r = cip_iterate(s, inv, 0);
-    free(inv);
     s->have_ranks = 1;
     return r;
 }
@@ -297,9 +563,7 @@ static int cip_rerank(struct st *s)
     int64_t factor = 100;
     while (factor < (int64_t)n)
         factor *= 10;
-    int64_t *inv = malloc((n ? n : 1) * sizeof *inv);
-    if (!inv)
-        return -1;
+    int64_t *inv = s->inv;
     for (uint32_t i = 0; i < n; i++) {
         inv[i] = (int64_t)s->rank[i] * factor;
         if (s->cip[i] == CIP_S)
@@ -316,9 +580,7 @@ static int cip_rerank(struct st *s)
                 inv[i] += 2;
         }
     }
-    int r = cip_iterate(s, inv, 1);
-    free(inv);
-    return r;
+    return cip_iterate(s, inv, 1);
 }
 
 /* ------------------------------------------------------------------ ring helpers */
@@ -547,12 +809,11 @@ static int ring_stereo_cand(struct st *s, uint32_t a)
 static int ring_special_cases(struct st *s, uint8_t *keep)
 {
     uint32_t n = s->n, nb = s->nb;
-    uint8_t *seen = calloc(n + 1, 1), *used = calloc(n + 1, 1), *bseen = calloc(nb + 1, 1);
-    uint32_t *queue = malloc((n + 1) * sizeof *queue);
-    if (!seen || !used || !bseen || !queue) {
-        free(seen), free(used), free(bseen), free(queue);
-        return -1;
-    }
+    uint8_t *seen = s->seen, *used = s->used, *bseen = s->bseen;
+    uint32_t *queue = s->queue;
+    memset(seen, 0, n + 1);
+    memset(used, 0, n + 1);
+    memset(bseen, 0, nb + 1);
     memset(keep, 0, n);
     memset(s->cand, 0, n);
     for (uint32_t a = 0; a < n; a++) {
@@ -600,7 +861,6 @@ static int ring_special_cases(struct st *s, uint8_t *keep)
             keep[a] = 1;
         seen[a] = 1;
     }
-    free(seen), free(used), free(bseen), free(queue);
     return 0;
 }
 
@@ -1132,15 +1392,66 @@ static void st_free(struct st *s)
 {
     free(s->off), free(s->nbr), free(s->nbd), free(s->tag), free(s->cip), free(s->bst);
     free(s->dir), free(s->cand), free(s->rank), free(s->rows), free(s->idx);
-    free(s->tmp);
+    free(s->tmp), free(s->ecnt), free(s->keys), free(s->inv), free(s->keep), free(s->seen);
+    free(s->used), free(s->bseen), free(s->queue), free(s->dh), free(s->td), free(s->single);
+    memset(s, 0, sizeof *s);
+}
+
+void stereo_work_free(struct stereo_work *w)
+{
+    if (w->priv) {
+        st_free(w->priv);
+        free(w->priv);
+    }
+    w->priv = NULL;
+}
+
+/* Grow the scratch of s to n atoms and nb bonds (capacities only ever grow). */
+static int st_reserve(struct st *s, uint32_t n, uint32_t nb)
+{
+    size_t n1 = (size_t)n + 2, b1 = 2 * (size_t)nb + 1;
+    if (n1 > s->cap_n) {
+        size_t c = s->cap_n ? s->cap_n : 64;
+        while (c < n1)
+            c *= 2;
+#define ST_RA(x)                                                                                \
+    do {                                                                                        \
+        void *q_ = realloc((x), c * sizeof *(x));                                               \
+        if (!q_)                                                                                \
+            return -1;                                                                          \
+        (x) = q_;                                                                               \
+    } while (0)
+        ST_RA(s->off); ST_RA(s->tag); ST_RA(s->cip); ST_RA(s->cand); ST_RA(s->rank);
+        ST_RA(s->idx); ST_RA(s->tmp); ST_RA(s->inv); ST_RA(s->keep); ST_RA(s->seen);
+        ST_RA(s->used); ST_RA(s->queue); ST_RA(s->dh); ST_RA(s->td); ST_RA(s->single);
+        s->cap_n = c;
+    }
+    if (b1 > s->cap_nb) {
+        size_t c = s->cap_nb ? s->cap_nb : 128;
+        while (c < b1)
+            c *= 2;
+        ST_RA(s->nbr); ST_RA(s->nbd); ST_RA(s->ecnt); ST_RA(s->bst); ST_RA(s->dir);
+        ST_RA(s->bseen);
+#undef ST_RA
+        s->cap_nb = c;
+    }
+    return 0;
 }
 
 int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
                         uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen)
 {
-    struct st s;
+    struct stereo_work w = {NULL};
+    int r = stereo_assign_w(m, p, &w, atom_chiral, bond_stereo, ranks_out, err, errlen);
+    stereo_work_free(&w);
+    return r;
+}
+
+int stereo_assign_w(const struct mol *m, const struct perceive *p, struct stereo_work *w,
+                    uint8_t *atom_chiral, uint8_t *bond_stereo, uint32_t *ranks_out, char *err,
+                    size_t errlen)
+{
     int rc = -1;
-    memset(&s, 0, sizeof s);
     if (!m || !p) {
         snprintf(err, errlen, "stereo: no molecule or perception");
         return -1;
@@ -1161,134 +1472,153 @@ int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *
             return -1;
         }
     }
-    s.m = m;
-    s.p = p;
-    s.n = n;
-    s.nb = nb;
+    if (!w->priv && !(w->priv = calloc(1, sizeof(struct st)))) {
+        snprintf(err, errlen, "stereo: out of memory");
+        return -1;
+    }
+    struct st *s = w->priv;
+    if (st_reserve(s, n, nb)) {
+        snprintf(err, errlen, "stereo: out of memory");
+        return -1;
+    }
+    s->m = m;
+    s->p = p;
+    s->n = n;
+    s->nb = nb;
+    s->have_ranks = 0;
+    s->geom = 0;
     size_t n1 = n + 1, b1 = nb + 1;
-    s.tag = calloc(n1, 1);
-    s.cip = calloc(n1, 1);
-    s.cand = calloc(n1, 1);
-    s.bst = calloc(b1, 1);
-    s.dir = calloc(b1, 1);
-    s.rank = calloc(n1, sizeof *s.rank);
-    s.idx = malloc(n1 * sizeof *s.idx);
-    s.tmp = malloc(n1 * sizeof *s.tmp);
-    uint8_t *keep = calloc(n1, 1);
-    if (!s.tag || !s.cip || !s.cand || !s.bst || !s.dir || !s.rank || !s.idx ||
-        !s.tmp || !keep || build_adj(m, &s.off, &s.nbr, &s.nbd))
-        goto oom;
+    memset(s->tag, 0, n1);
+    memset(s->cip, 0, n1);
+    memset(s->cand, 0, n1);
+    memset(s->bst, 0, b1);
+    memset(s->dir, 0, b1);
+    memset(s->rank, 0, n1 * sizeof *s->rank);
+    uint8_t *keep = s->keep;
+    memset(keep, 0, n1);
+    /* adjacency in bond-index order (RDKit's iteration order) */
+    memset(s->off, 0, (n + 2) * sizeof *s->off);
+    for (uint32_t b = 0; b < nb; b++) {
+        s->off[m->bonds[2 * b] + 1]++;
+        s->off[m->bonds[2 * b + 1] + 1]++;
+    }
+    for (uint32_t a = 0; a < n; a++)
+        s->off[a + 1] += s->off[a];
+    {
+        uint32_t *fill = s->idx;
+        for (uint32_t a = 0; a < n; a++)
+            fill[a] = s->off[a];
+        for (uint32_t b = 0; b < nb; b++) {
+            uint32_t u = m->bonds[2 * b], v = m->bonds[2 * b + 1];
+            s->nbr[fill[u]] = v, s->nbd[fill[u]++] = b;
+            s->nbr[fill[v]] = u, s->nbd[fill[v]++] = b;
+        }
+    }
     int have_pos = m->has_pos && m->pos && m->len[MOL_F_pos] >= 3 * (size_t)n;
     /* 1. initial tags */
     if (m->chir) {
         for (uint32_t a = 0; a < n; a++)
-            s.tag[a] = m->chir[a];
+            s->tag[a] = m->chir[a];
     } else if (have_pos) {
-        struct adj g = {m, s.off, s.nbr, s.nbd};
-        int *dh = calloc(n1, sizeof *dh), *td = calloc(n1, sizeof *td);
-        if (!dh || !td) {
-            free(dh), free(td);
-            goto oom;
-        }
+        struct adj g = {m, s->off, s->nbr, s->nbd};
+        int *dh = s->dh, *td = s->td;
         for (uint32_t a = 0; a < n; a++) {
-            dh[a] = (int)st_deg(&s, a) + (m->nh ? m->nh[a] : 0);
-            td[a] = (int)st_deg(&s, a) + st_hs(&s, a);
+            dh[a] = (int)st_deg(s, a) + (m->nh ? m->nh[a] : 0);
+            td[a] = (int)st_deg(s, a) + st_hs(s, a);
         }
-        coord_tags(&g, dh, td, s.tag);
-        free(dh), free(td);
+        coord_tags(&g, dh, td, s->tag);
     }
     /* sanitisation (cleanupChirality): tetrahedral tags need SP3; non-tetrahedral ones a total
      * degree in range (square planar 2..4, trigonal bipyramidal 2..5, octahedral 2..6);
      * non-tetrahedral tags then pass the legacy perception untouched */
     for (uint32_t a = 0; a < n; a++) {
-        int t = s.tag[a], td = (int)st_deg(&s, a) + st_hs(&s, a);
+        int t = s->tag[a], td = (int)st_deg(s, a) + st_hs(s, a);
         if (t == CHI_TETRAHEDRAL_CW || t == CHI_TETRAHEDRAL_CCW || t == RD_CHI_TETRAHEDRAL) {
             if (p->hyb && p->hyb[a] != HYB_SP3)
-                s.tag[a] = 0;
+                s->tag[a] = 0;
             else if (t == RD_CHI_TETRAHEDRAL)
-                s.tag[a] = 0; /* @TH permutations are not tetrahedral CW/CCW: not supported */
+                s->tag[a] = 0; /* @TH permutations are not tetrahedral CW/CCW: not supported */
         } else if (t == RD_CHI_SQUAREPLANAR) {
             if (td < 2 || td > 4)
-                s.tag[a] = 0;
+                s->tag[a] = 0;
         } else if (t == RD_CHI_TRIGONALBIPYRAMIDAL) {
             if (td < 2 || td > 5)
-                s.tag[a] = 0;
+                s->tag[a] = 0;
         } else if (t == RD_CHI_OCTAHEDRAL) {
             if (td < 2 || td > 6)
-                s.tag[a] = 0;
+                s->tag[a] = 0;
         } else if (t != CHI_OTHER) {
-            s.tag[a] = 0;
+            s->tag[a] = 0;
         }
     }
     /* 2. bond directions */
     if (m->bdir) {
         for (uint32_t b = 0; b < nb; b++)
-            s.dir[b] = (m->bdir[b] == 1) ? DIR_UP : (m->bdir[b] == 2) ? DIR_DOWN : DIR_NONE;
+            s->dir[b] = (m->bdir[b] == 1) ? DIR_UP : (m->bdir[b] == 2) ? DIR_DOWN : DIR_NONE;
     } else if (have_pos) {
-        s.geom = 1;
+        s->geom = 1;
     }
     if (m->bst) {
         for (uint32_t b = 0; b < nb; b++) {
-            if (m->bst[b] == 3 && st_btype(&s, b) == BO_DOUBLE)
-                s.dir[b] = DIR_EITHER;
-            else if (m->bst[b] == 4 && st_btype(&s, b) != BO_DOUBLE)
-                s.dir[b] = DIR_UNKNOWN;
+            if (m->bst[b] == 3 && st_btype(s, b) == BO_DOUBLE)
+                s->dir[b] = DIR_EITHER;
+            else if (m->bst[b] == 4 && st_btype(s, b) != BO_DOUBLE)
+                s->dir[b] = DIR_UNKNOWN;
         }
     }
     /* 3. legacy perception (cleanIt: either double bonds become ANY, small rings NONE) */
     int has_bonds = 0;
     for (uint32_t b = 0; b < nb; b++) {
-        int bt = st_btype(&s, b);
-        if ((bt == BO_DOUBLE || bt == BO_AROMATIC) && !should_detect(&s, b))
+        int bt = st_btype(s, b);
+        if ((bt == BO_DOUBLE || bt == BO_AROMATIC) && !should_detect(s, b))
             continue;
-        if (bt == BO_DOUBLE && s.dir[b] == DIR_EITHER)
-            s.bst[b] = STEREO_ANY;
+        if (bt == BO_DOUBLE && s->dir[b] == DIR_EITHER)
+            s->bst[b] = STEREO_ANY;
         if (bt != BO_DOUBLE || has_bonds)
             continue;
-        if (s.geom) {
-            has_bonds = geom_candidate(&s, b);
+        if (s->geom) {
+            has_bonds = geom_candidate(s, b);
             continue;
         }
         for (int end = 0; end < 2 && !has_bonds; end++) {
             uint32_t a = m->bonds[2 * b + end];
-            for (uint32_t e = s.off[a]; e < s.off[a + 1]; e++)
-                if (s.dir[s.nbd[e]] == DIR_UP || s.dir[s.nbd[e]] == DIR_DOWN)
+            for (uint32_t e = s->off[a]; e < s->off[a + 1]; e++)
+                if (s->dir[s->nbd[e]] == DIR_UP || s->dir[s->nbd[e]] == DIR_DOWN)
                     has_bonds = 1;
         }
     }
-    if (cip_ranks(&s))
+    cip_prepare(s);
+    if (cip_ranks(s))
         goto oom;
     int has_atoms = 1; /* flagPossibleStereoCenters */
     for (;;) {
         int ch_a = 0, ch_b = 0;
         if (has_atoms)
-            has_atoms = assign_atom_codes(&s, &ch_a);
+            has_atoms = assign_atom_codes(s, &ch_a);
         if (has_bonds)
-            has_bonds = assign_bond_codes(&s, &ch_b);
+            has_bonds = assign_bond_codes(s, &ch_b);
         if (!((has_atoms || has_bonds) && (ch_a || ch_b)))
             break;
-        if (cip_rerank(&s))
+        if (cip_rerank(s))
             goto oom;
     }
     /* cleanup: tags survive with a CIP code or as ring stereo pairs */
-    if (ring_special_cases(&s, keep))
+    if (ring_special_cases(s, keep))
         goto oom;
     for (uint32_t a = 0; a < n; a++)
-        if (s.tag[a] && s.tag[a] < RD_CHI_SQUAREPLANAR && !s.cip[a] && !keep[a])
-            s.tag[a] = 0;
+        if (s->tag[a] && s->tag[a] < RD_CHI_SQUAREPLANAR && !s->cip[a] && !keep[a])
+            s->tag[a] = 0;
     if (atom_chiral)
         for (uint32_t a = 0; a < n; a++)
-            atom_chiral[a] = s.tag[a] <= CHI_OTHER ? s.tag[a] : CHI_MISC;
+            atom_chiral[a] = s->tag[a] <= CHI_OTHER ? s->tag[a] : CHI_MISC;
     if (bond_stereo)
-        memcpy(bond_stereo, s.bst, nb);
+        memcpy(bond_stereo, s->bst, nb);
     if (ranks_out)
-        memcpy(ranks_out, s.rank, n * sizeof *ranks_out);
+        memcpy(ranks_out, s->rank, n * sizeof *ranks_out);
     rc = 0;
 oom:
     if (rc)
         snprintf(err, errlen, "stereo: out of memory");
-    st_free(&s);
-    free(keep);
     return rc;
 }
 

@@ -34,6 +34,16 @@ int stereo_assign(const struct mol *m, const struct perceive *p, uint8_t *atom_c
 int stereo_assign_ranks(const struct mol *m, const struct perceive *p, uint8_t *atom_chiral,
                         uint8_t *bond_stereo, uint32_t *ranks_out, char *err, size_t errlen);
 
+/* Scratch reused between molecules by stereo_assign_w: zero-initialise, stereo_work_free. */
+struct stereo_work {
+    void *priv;
+};
+void stereo_work_free(struct stereo_work *w);
+/* stereo_assign_ranks with scratch w (no allocation once w has grown to the molecule). */
+int stereo_assign_w(const struct mol *m, const struct perceive *p, struct stereo_work *w,
+                    uint8_t *atom_chiral, uint8_t *bond_stereo, uint32_t *ranks_out, char *err,
+                    size_t errlen);
+
 /* For the molfile path, BEFORE hydrogen removal (conformer-ingest): set m->chir (allocated; left
    alone when already present) to the tags RDKit's molfile reader derives from coordinates:
    3D (is3d) assignChiralTypesFrom3D, 2D wedge / hash bonds (bst 1 / 6, DetectAtomStereoChemistry).

@@ -7,6 +7,7 @@
 #include "relations.h"
 #include "rng.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -197,6 +198,91 @@ static void test_random_vs_naive(void)
     rel_work_free(&w);
 }
 
+/* One random graph of n atoms (tree-ish, sometimes disconnected, extra edges; with dups set
+ * also repeated pairs and self-bonds) through rel_spd_paths, rel_degree and the naive
+ * transcription. Returns 0 when they agree. */
+static int random_case(struct rng *r, struct rel_work *w, int n, int dups, int label)
+{
+    int maxb = 3 * n + 4, nb = 0, bad = 0;
+    uint16_t *bonds = malloc(sizeof *bonds * (size_t)(2 * maxb));
+    for (int i = 1; i < n; i++) {
+        if (rng_uniform(r) < 0.05)
+            continue;
+        int j = (int)(rng_uniform(r) * i);
+        bonds[2 * nb] = (uint16_t)j, bonds[2 * nb + 1] = (uint16_t)i, nb++;
+    }
+    for (int e = 0; e < n / 4 && n > 2; e++) {
+        int a = (int)(rng_uniform(r) * n), b = (int)(rng_uniform(r) * n), dup = 0;
+        for (int c = 0; c < nb && !dups; c++)
+            if ((bonds[2 * c] == a && bonds[2 * c + 1] == b) ||
+                (bonds[2 * c] == b && bonds[2 * c + 1] == a))
+                dup = 1;
+        if ((a == b && !dups) || dup)
+            continue;
+        bonds[2 * nb] = (uint16_t)a, bonds[2 * nb + 1] = (uint16_t)b, nb++;
+    }
+    if (dups && nb > 0 && nb < maxb) { /* repeat a bond: the later index wins in path */
+        int c = (int)(rng_uniform(r) * nb);
+        bonds[2 * nb] = bonds[2 * c + 1], bonds[2 * nb + 1] = bonds[2 * c], nb++;
+    }
+    size_t nn = (size_t)n * (size_t)n;
+    uint16_t *spd = malloc(nn * sizeof *spd), *path = malloc(nn * 5 * sizeof *path);
+    int *M = malloc(nn * sizeof *M), *P = malloc(nn * sizeof *P), *E = malloc(nn * 5 * sizeof *E);
+    uint8_t *deg = malloc((size_t)n);
+    CHECK(rel_spd_paths((uint32_t)n, (uint32_t)nb, bonds, spd, path, w) == 0);
+    naive(n, nb, bonds, M, P, E);
+    for (size_t t = 0; t < nn && !bad; t++)
+        if (spd[t] != M[t]) {
+            printf("#   case %d (n=%d): pair %zu: spd %d vs %d\n", label, n, t, spd[t], M[t]);
+            bad = 1;
+        }
+    for (size_t t = 0; t < nn * 5 && !bad; t++)
+        if ((E[t] < 0 ? NB : E[t]) != path[t]) {
+            printf("#   case %d (n=%d): entry %zu: path %d vs %d\n", label, n, t, path[t], E[t]);
+            bad = 1;
+        }
+    /* spd alone (path NULL) is the same matrix */
+    CHECK(rel_spd_paths((uint32_t)n, (uint32_t)nb, bonds, spd, NULL, w) == 0);
+    for (size_t t = 0; t < nn && !bad; t++)
+        if (spd[t] != M[t]) {
+            printf("#   case %d (n=%d): pair %zu: spd without path %d vs %d\n", label, n, t,
+                   spd[t], M[t]);
+            bad = 1;
+        }
+    rel_degree((uint32_t)n, (uint32_t)nb, bonds, deg);
+    for (int i = 0; i < n && !bad; i++) {
+        int d = 0;
+        for (int j = 0; j < n; j++)
+            d += j != i && M[i * n + j] == 1;
+        if (deg[i] != d) {
+            printf("#   case %d (n=%d): atom %d: degree %d vs %d\n", label, n, i, deg[i], d);
+            bad = 1;
+        }
+    }
+    free(bonds), free(spd), free(path), free(M), free(P), free(E), free(deg);
+    return bad;
+}
+
+/* Every size class of rel_spd_paths (bit-mask BFS up to 64 atoms, BFS below 510, literal
+ * Floyd-Warshall from 510), repeated bonds and self-bonds, one workspace throughout. (Not
+ * beyond 510 atoms: there the original marks pairs whose Floyd-Warshall intermediate is atom
+ * 510 as unreachable, path[i][j] == 510, which the transcription repeats and we do not.) */
+static void test_sizes_vs_naive(void)
+{
+    struct rng r;
+    rng_init_keyed(&r, 8, 0, 0, 0);
+    struct rel_work w;
+    memset(&w, 0, sizeof w);
+    int bad = 0, k = 0;
+    static const int sizes[] = {63, 64, 65, 2, 130, 1, 509, 64, 200, 3, 510, 40, 510, 17};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes && !bad; i++)
+        bad = random_case(&r, &w, sizes[i], (int)(i & 1), k++);
+    for (int t = 0; t < 150 && !bad; t++)
+        bad = random_case(&r, &w, 1 + (int)(rng_uniform(&r) * 100), t & 1, k++);
+    CHECK(!bad);
+    rel_work_free(&w);
+}
+
 static void test_distances(void)
 {
     static const float pos[9] = {0, 0, 0, 3, 0, 0, 0, 4, 0};
@@ -206,6 +292,31 @@ static void test_distances(void)
     CHECK_CLOSE(d[1 * 3 + 2], 5.0, 1e-6);
     CHECK_CLOSE(d[2 * 3 + 1], 5.0, 1e-6);
     CHECK_CLOSE(d[2 * 3 + 2], 0.0, 0);
+    /* every size: the same float32 expression, bit for bit */
+    struct rng r;
+    rng_init_keyed(&r, 9, 0, 0, 0);
+    static const uint32_t ns[] = {1, 2, 17, 256, 257, 300};
+    for (size_t k = 0; k < sizeof ns / sizeof *ns; k++) {
+        uint32_t n = ns[k];
+        float *p = malloc(3 * n * sizeof *p), *dd = malloc((size_t)n * n * sizeof *dd);
+        for (uint32_t i = 0; i < 3 * n; i++)
+            p[i] = (rng_uniformf(&r) - 0.5f) * 40.0f;
+        rel_distances(n, p, dd);
+        int bad = 0;
+        for (uint32_t i = 0; i < n && !bad; i++)
+            for (uint32_t j = 0; j < n && !bad; j++) {
+                float dx = p[3 * i] - p[3 * j], dy = p[3 * i + 1] - p[3 * j + 1],
+                      dz = p[3 * i + 2] - p[3 * j + 2];
+                float want = sqrtf(dx * dx + dy * dy + dz * dz);
+                if (memcmp(&want, &dd[(size_t)i * n + j], sizeof want)) {
+                    printf("#   n=%u (%u,%u): %.9g vs %.9g\n", n, i, j, dd[(size_t)i * n + j],
+                           want);
+                    bad = 1;
+                }
+            }
+        CHECK(!bad);
+        free(p), free(dd);
+    }
     int ti, tj;
     rel_pair_type(6, 8, &ti, &tj);
     CHECK(ti == 8 && tj == 522);
@@ -217,6 +328,7 @@ int main(void)
     RUN(test_ring_ties);
     RUN(test_disconnected);
     RUN(test_random_vs_naive);
+    RUN(test_sizes_vs_naive);
     RUN(test_distances);
     CHECK_EXIT();
 }

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "mol.h"
 #include "perceive.h"
+#include "rng.h"
 #include "stereo.h"
 
 #include <string.h>
@@ -463,6 +464,69 @@ static void test_rdkit_fixture(void)
     rec_reader_close(&r);
 }
 
+/* stereo_assign_w reuses its scratch between molecules (relation-build keeps one): random
+ * molecules of mixed sizes (up to 60 atoms; hypervalent S for long CIP rows) with random tags
+ * and bond directions give the same chirality, bond stereo and CIP ranks through one shared
+ * workspace as through a fresh one each. */
+static void test_workspace_reuse(void)
+{
+    struct rng r;
+    rng_init_keyed(&r, 11, 0, 0, 0);
+    struct stereo_work w = {NULL};
+    int bad = 0, nstereo = 0;
+    for (int trial = 0; trial < 400 && !bad; trial++) {
+        int n = 1 + (int)(rng_uniform(&r) * (trial % 3 ? 60 : 12));
+        uint8_t z[64], hs[64];
+        int bd[80][3], nb = 0, deg[64] = {0};
+        for (int i = 1; i < n; i++) {
+            int j = (int)(rng_uniform(&r) * i);
+            if (deg[j] >= 6)
+                j = i - 1;
+            bd[nb][0] = j, bd[nb][1] = i, bd[nb][2] = rng_uniform(&r) < 0.15 ? 2 : 1;
+            deg[i]++, deg[j]++, nb++;
+        }
+        for (int e = 0; e < 3 && n > 4; e++) { /* ring closures */
+            int a = (int)(rng_uniform(&r) * n), b = (int)(rng_uniform(&r) * n), dup = a == b;
+            for (int k = 0; k < nb && !dup; k++)
+                dup = (bd[k][0] == a && bd[k][1] == b) || (bd[k][0] == b && bd[k][1] == a);
+            if (dup)
+                continue;
+            bd[nb][0] = a, bd[nb][1] = b, bd[nb][2] = 1;
+            deg[a]++, deg[b]++, nb++;
+        }
+        for (int i = 0; i < n; i++) {
+            static const uint8_t zs[] = {6, 6, 6, 6, 7, 8, 9, 16, 17, 15};
+            z[i] = deg[i] > 4 ? 16 : zs[(int)(rng_uniform(&r) * 10)];
+            hs[i] = (uint8_t)(deg[i] < 4 ? (int)(rng_uniform(&r) * (4 - deg[i] + 1)) : 0);
+        }
+        struct tm t;
+        tm_build(&t, n, z, hs, nb, (const int(*)[3])bd);
+        for (int i = 0; i < n; i++)
+            if (rng_uniform(&r) < 0.4)
+                tm_chir(&t, i, 1 + (int)(rng_uniform(&r) * 2));
+        for (int k = 0; k < nb; k++)
+            if (bd[k][2] == 1 && rng_uniform(&r) < 0.3)
+                tm_bdir(&t, k, 1 + (int)(rng_uniform(&r) * 2));
+        uint8_t c1[64], c2[64], s1[80], s2[80];
+        uint32_t r1[64], r2[64];
+        char err[200];
+        memset(c2, 0xee, sizeof c2), memset(s2, 0xee, sizeof s2), memset(r2, 0xee, sizeof r2);
+        int a1 = stereo_assign_ranks(&t.m, &t.p, c1, s1, r1, err, sizeof err);
+        int a2 = stereo_assign_w(&t.m, &t.p, &w, c2, s2, r2, err, sizeof err);
+        if (a1 || a2 || memcmp(c1, c2, (size_t)n) || memcmp(s1, s2, (size_t)nb) ||
+            memcmp(r1, r2, (size_t)n * sizeof *r1)) {
+            printf("#   trial %d (n=%d nb=%d) differs\n", trial, n, nb);
+            bad = 1;
+        }
+        for (int i = 0; i < n; i++)
+            nstereo += c1[i] != 0;
+        tm_free(&t);
+    }
+    CHECK(!bad);
+    CHECK(nstereo > 50); /* the molecules do exercise the centre assignment */
+    stereo_work_free(&w);
+}
+
 int main(void)
 {
     RUN(test_alanine);
@@ -478,5 +542,6 @@ int main(void)
     RUN(test_3d_double_bond);
     RUN(test_bad_input);
     RUN(test_rdkit_fixture);
+    RUN(test_workspace_reuse);
     CHECK_EXIT();
 }
