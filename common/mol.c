@@ -8,7 +8,7 @@
 #include <string.h>
 
 const struct mol_field_info mol_fields[MOL_NFIELDS] = {
-#define X(f, t, rt, key, len) {key, rt, sizeof(t), #len},
+#define X(f, t, rt, key, len) {key, sizeof(key) - 1, rt, sizeof(t), #len},
     MOL_ARRAYS(X)
 #undef X
 };
@@ -26,7 +26,7 @@ static int field_by_str(const char *p, size_t n)
 {
     for (int i = 0; i < MOL_NFIELDS; i++) {
         const char *k = mol_fields[i].key;
-        if (k[0] == p[0] && strlen(k) == n && !memcmp(k, p, n))
+        if (mol_fields[i].klen == n && k[0] == p[0] && !memcmp(k, p, n))
             return i;
     }
     return -1;
@@ -400,7 +400,8 @@ void mol_pack(const struct mol *m, msgpack_packer *pk)
         const void *p = field_cptr(m, f);
         if (!p)
             continue;
-        mp_pack_key(pk, mol_fields[f].key);
+        msgpack_pack_str(pk, mol_fields[f].klen);
+        msgpack_pack_str_body(pk, mol_fields[f].key, mol_fields[f].klen);
         mp_pack_arr(pk, mol_fields[f].type, p, m->len[f]);
     }
     if (m->nlab) {

@@ -115,6 +115,7 @@ struct mol {
 /* Field table, in MOL_ARRAYS order. */
 struct mol_field_info {
     const char *key;
+    size_t klen;          /* strlen(key) */
     int type;     /* REC_* */
     size_t esize;         /* element size */
     const char *lenkind;  /* "A", "A3", "A9", "B", "B2", "B3", "P", "P5", "V" */
