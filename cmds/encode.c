@@ -201,6 +201,7 @@ static int setup_model(struct enc *E)
             E->m.y_std[t] = (float)E->meta.target_std[t];
         }
     batch_init(&E->b, E->cfg.max_batch, E->cfg.max_atoms, 0);
+    E->m.graph_only = !E->atoms; /* the last layer's atom rows are not needed */
     return 0;
 }
 
@@ -293,6 +294,7 @@ int main(int argc, char **argv)
     rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "encode " ENCODE_VERSION);
     struct progress pg;
     progress_init(&pg, prog, 0, "molecules");
+    double cpu0 = util_cpu(), wall0 = util_now(); /* after start-up: model init, checkpoint */
     int nf = argc - optind;
     uint64_t nin = 0;
     for (int f = 0; f < (nf > 0 ? nf : 1) && !ret; f++) {
@@ -379,6 +381,9 @@ int main(int argc, char **argv)
     if (E.bad || verbosity >= 2)
         weprintf("%llu records in, %llu encoded, %llu bad", (unsigned long long)nin,
                  (unsigned long long)E.nout, (unsigned long long)E.bad);
+    if (verbosity >= 2)
+        weprintf("after start-up %.3f s wall, %.3f s CPU", util_now() - wall0,
+                 util_cpu() - cpu0);
 done:
     ckpt_meta_free(&E.meta);
     free(E.items);

@@ -619,6 +619,73 @@ static float *attd_of(struct model *m, float *att, int l)
     return att;
 }
 
+/* The last layer for the graph-token rows only (model.graph_only): K and V of every token,
+ * then per molecule the graph token's attention over its n + 1 tokens, out_proj, LN1, FFN and
+ * LN2 on B rows (the rows of the other tokens feed nothing after the last layer). Equals row 0
+ * of the full layer up to summation order. Uses the first B rows of the layer's buffers. */
+static void last_layer_graph_only(struct model *m, const float *x, int l)
+{
+    const struct model_config *c = &m->cfg;
+    const struct model_params *p = &m->params;
+    struct model_acts *a = &m->acts;
+    int B = m->B, T = m->T, C = c->d_model, H = c->n_head, F = c->d_ff, D = C / H, C3 = 3 * C;
+    int BT = m->M;
+    size_t btc = (size_t)BT * C, btf = (size_t)BT * F, bhtt = (size_t)B * H * T * T;
+    float scale = 1.0f / sqrtf((float)D);
+    float *qkv = a->qkv + (size_t)l * 3 * btc, *atty = a->atty + l * btc;
+    float *attproj = a->attproj + l * btc, *res1 = a->res1 + l * btc, *ln1 = a->ln1 + l * btc;
+    float *fch = a->fch + l * btf, *fchg = a->fchg + l * btf, *fcproj = a->fcproj + l * btc;
+    float *res2 = a->res2 + l * btc, *ln2 = a->ln2 + l * btc;
+    float *s = a->att + (size_t)l * bhtt; /* scores of one (molecule, head): T floats */
+    matmul_forward(qkv, x, p->qkvw + (size_t)l * 3 * C * C, p->qkvb + (size_t)l * 3 * C, BT, C,
+                   3 * C);
+    for (int k = 0; k < B; k++) {
+        int Tb = m->tok_len[k];
+        const float *base = qkv + m->tok_off[k] * C3;
+        for (int h = 0; h < H; h++) {
+            const float *q = base + h * D, *brow = a->bias + ((size_t)k * H + h) * T * T;
+            float mx = -INFINITY, sum = 0;
+            for (int j = 0; j < Tb; j++) {
+                const float *kj = base + (size_t)j * C3 + C + h * D;
+                float d = 0;
+                for (int e = 0; e < D; e++)
+                    d += q[e] * kj[e];
+                s[j] = brow[j] + scale * d;
+                mx = s[j] > mx ? s[j] : mx;
+            }
+            for (int j = 0; j < Tb; j++) {
+                s[j] = s[j] == -INFINITY ? 0.0f : layers_expf(s[j] - mx);
+                sum += s[j];
+            }
+            float *o = atty + (size_t)k * C + h * D;
+            for (int e = 0; e < D; e++)
+                o[e] = 0;
+            for (int j = 0; j < Tb; j++) {
+                const float *vj = base + (size_t)j * C3 + 2 * C + h * D;
+                float w = s[j] / sum;
+                for (int e = 0; e < D; e++)
+                    o[e] += w * vj[e];
+            }
+        }
+    }
+    matmul_forward(attproj, atty, p->attprojw + (size_t)l * C * C, p->attprojb + l * C, B, C, C);
+    for (int k = 0; k < B; k++)
+        for (int q = 0; q < C; q++)
+            res1[(size_t)k * C + q] = x[m->tok_off[k] * C + q] + attproj[(size_t)k * C + q];
+    layernorm_forward(ln1, a->ln1_mean + (size_t)l * BT, a->ln1_rstd + (size_t)l * BT, res1,
+                      p->ln1w + l * C, p->ln1b + l * C, B, C, 1e-5f);
+    matmul_forward(fch, ln1, p->fc1w + (size_t)l * F * C, p->fc1b + (size_t)l * F, B, C, F);
+    gelu_forward(fchg, fch, (size_t)B * F);
+    matmul_forward(fcproj, fchg, p->fc2w + (size_t)l * C * F, p->fc2b + l * C, B, F, C);
+    for (size_t x2 = 0; x2 < (size_t)B * C; x2++)
+        res2[x2] = ln1[x2] + fcproj[x2];
+    layernorm_forward(ln2, a->ln2_mean + (size_t)l * BT, a->ln2_rstd + (size_t)l * BT, res2,
+                      p->ln2w + l * C, p->ln2b + l * C, B, C, 1e-5f);
+    memset(a->out, 0, (size_t)B * T * C * sizeof(float));
+    for (int k = 0; k < B; k++)
+        memcpy(a->out + (size_t)k * T * C, ln2 + (size_t)k * C, (size_t)C * sizeof(float));
+}
+
 static void layers_forward(struct model *m, int train, struct rng *rng)
 {
     const struct model_config *c = &m->cfg;
@@ -627,8 +694,13 @@ static void layers_forward(struct model *m, int train, struct rng *rng)
     int B = m->B, T = m->T, C = c->d_model, H = c->n_head, F = c->d_ff, L = c->n_layer;
     int BT = m->M; /* packed real tokens */
     size_t btc = (size_t)BT * C, btf = (size_t)BT * F, bhtt = (size_t)B * H * T * T;
+    int graph_only = m->graph_only && !train && !m->probe && c->task != MODEL_TASK_PRETRAIN;
     for (int l = 0; l < L; l++) {
         const float *x = l == 0 ? a->emb_out : a->ln2 + (size_t)(l - 1) * btc;
+        if (graph_only && l == L - 1) {
+            last_layer_graph_only(m, x, l);
+            return;
+        }
         float *qkv = a->qkv + (size_t)l * 3 * btc;
         float *att = a->att + (size_t)l * bhtt, *attd = attd_of(m, att, l);
         float *atty = a->atty + l * btc, *attproj = a->attproj + l * btc;

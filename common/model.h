@@ -229,6 +229,11 @@ struct model {
     /* optional test probe: if non-NULL, loss += sum over real tokens of probe[b,t,c] *
      * out[b,t,c] (layout (B, T, C) of the current batch) */
     const float *probe;
+    /* set by the caller: only the graph-token states of the final layer are wanted (encode
+     * without per-atom output, fine-tune predictions). An inference forward (train 0) then runs
+     * the last layer's attention, out_proj, LayerNorms and FFN for the graph-token rows only;
+     * model_out's atom rows are 0. Ignored for pretraining, with a probe, or when training. */
+    int graph_only;
     /* last forward */
     const struct batch *batch;
     int B, N, T, train;

@@ -2,7 +2,7 @@
 # encode.sh: `encode` (C, OpenBLAS) versus the PyTorch reference (tests/bench/torch_moleblend.py)
 # on the same molecules with the same weights, configs small and base, 1 and 2 threads.
 #
-#   BUILD=build-x tests/bench/encode.sh [n_small=2000] [n_base=130] [reps=1]
+#   BUILD=build-x tests/bench/encode.sh [n_small=2000] [n_base=130] [reps=3]
 #
 # Input: PCQM4Mv2-2k | conformer-ingest | relation-build | blend-mask --mode pretrain (blend
 # records: SPD, edge and 3D biases and the 3D centrality are all exercised; encode adds no noise),
@@ -12,9 +12,9 @@
 # Batch 64 on both sides; C --max-atoms 32 (PCQM4Mv2-2k has at most 18 heavy atoms).
 #
 # Timing, interleaved C / torch, best of `reps`:
-#  - C: the whole `encode` process on the n molecules minus an `encode` run on an empty stream
-#    (same checkpoint: model_init, checkpoint load, arena first touch) = steady-state encoding,
-#    including record reading/writing and batch building;
+#  - C: what `encode -v` reports for the time after its start-up (model_init, checkpoint load,
+#    arena first touch excluded) = steady-state encoding, including record reading/writing and
+#    batch building; "startup" = whole process wall minus that;
 #  - torch: batch collation + forward of the same molecules (torch import, record reading and
 #    checkpoint loading excluded).
 #  Both wall-clock and CPU time (user+sys; torch: time.process_time) are reported. The machine
@@ -31,7 +31,7 @@ PY=${PYTHON:-/usr/bin/python3}
 MB_DATA=${MB_DATA:-$root/../shared/data}
 n_small=${1:-2000}
 n_base=${2:-130}
-reps=${3:-1}
+reps=${3:-3}
 src=$MB_DATA/pcqm4mv2/pcqm4mv2-2k.sdf.gz
 [ -f "$src" ] || { echo "skip: no $src"; exit 77; }
 make -C "$root" BUILD="$BUILD" all >/dev/null
@@ -44,7 +44,6 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin/conformer-ingest" -q "$src" | "$bin/relation-build" |
     "$bin/blend-mask" --mode pretrain --seed 3 >"$tmp/all.mpk"
 total=$("$PY" "$tm" count "$tmp/all.mpk")
-: >"$tmp/empty.mpk"
 
 # tsec FILE CMD...: run CMD under /usr/bin/time; FILE gets "wall cpu maxrss_kb"
 tsec() {
@@ -70,36 +69,30 @@ for cfg in small base; do
     ck=$tmp/$cfg.ckpt
     for th in 1 2; do
         export OPENBLAS_NUM_THREADS=$th OMP_NUM_THREADS=$th
-        : >"$tmp/c0" ; : >"$tmp/cn" ; : >"$tmp/tw"; : >"$tmp/tc"; : >"$tmp/trss"
+        : >"$tmp/c0" ; : >"$tmp/cn" ; : >"$tmp/cs"; : >"$tmp/tw"; : >"$tmp/tc"; : >"$tmp/trss"
         for r in $(seq "$reps"); do
-            tsec "$tmp/x" "$bin/encode" --ckpt "$ck" --batch 64 --max-atoms 32 --threads $th \
-                "$tmp/in-$cfg.mpk" >"$tmp/out-$cfg-$th.mpk"
+            # encode -v reports "after start-up W s wall, C s CPU" (model init and checkpoint
+            # load excluded, record reading/writing and batch building included)
+            tsec "$tmp/x" "$bin/encode" -v --ckpt "$ck" --batch 64 --max-atoms 32 --threads $th \
+                "$tmp/in-$cfg.mpk" >"$tmp/out-$cfg-$th.mpk" 2>"$tmp/enc.err"
             cat "$tmp/x" >>"$tmp/cn"
+            sed -n 's/.*after start-up \([0-9.]*\) s wall, \([0-9.]*\) s CPU.*/\1 \2/p' \
+                "$tmp/enc.err" >>"$tmp/cs"
             tsec "$tmp/x" "$PY" "$tm" encode --ckpt "$ck" --batch 64 --threads $th \
                 "$tmp/in-$cfg.mpk" >"$tmp/tout"
             # torch encode: N mols W s R mol/s cpu C s R mol/s
             awk '{ print $7 }' "$tmp/tout" >>"$tmp/tw"
             awk '{ print $12 }' "$tmp/tout" >>"$tmp/tc"
             awk '{ print $3 }' "$tmp/x" >>"$tmp/trss"
-            tsec "$tmp/x" "$bin/encode" --ckpt "$ck" --batch 64 --max-atoms 32 --threads $th \
-                "$tmp/empty.mpk" >/dev/null
-            cat "$tmp/x" >>"$tmp/c0"
         done
-        cw=$(colmin "$tmp/cn" 1); cc=$(colmin "$tmp/cn" 2); crss=$(colmax "$tmp/cn" 3)
-        c0w=$(colmin "$tmp/c0" 1); c0c=$(colmin "$tmp/c0" 2)
+        cw=$(colmin "$tmp/cn" 1); crss=$(colmax "$tmp/cn" 3)
+        sw=$(colmin "$tmp/cs" 1); sc=$(colmin "$tmp/cs" 2)
         tw=$(sort -g "$tmp/tw" | tail -1); tc=$(sort -g "$tmp/tc" | tail -1)
         trss=$(colmax "$tmp/trss" 1)
-        # a steady-state rate needs the run to take clearly longer than the empty run: under a
-        # heavy load the wall-clock difference can drown in start-up noise -> "n/a", and the
-        # whole-process wall rate (start-up included: a lower bound) is printed as well
-        read -r cwr ccr rw rc cwhole <<<"$(awk -v n=$n -v cw=$cw -v c0w=$c0w -v cc=$cc -v c0c=$c0c \
+        c0w=$(awk -v a="$cw" -v b="$sw" 'BEGIN { printf "%.1f", a - b }')
+        read -r cwr ccr rw rc cwhole <<<"$(awk -v n=$n -v sw=$sw -v sc=$sc -v cw=$cw \
             -v tw=$tw -v tc=$tc 'BEGIN {
-                dw = cw - c0w; dc = cc - c0c
-                if (dw > 0.2 * cw) { w = sprintf("%.1f", n / dw); rw = sprintf("%.2f", n / dw / tw) }
-                else { w = "n/a"; rw = "n/a" }
-                if (dc > 0.05 * cc) { c = sprintf("%.1f", n / dc); rc = sprintf("%.2f", n / dc / tc) }
-                else { c = "n/a"; rc = "n/a" }
-                printf "%s %s %s %s %.1f\n", w, c, rw, rc, n / cw }')"
+                printf "%.1f %.1f %.2f %.2f %.1f\n", n / sw, n / sc, n / sw / tw, n / sc / tc, n / cw }')"
         printf '%-5s %d thread%s, %d mols: C %s mol/s wall, %s mol/s cpu (whole process %s mol/s wall, startup %.1f s, peak RSS %d MB) | torch %s mol/s wall, %s mol/s cpu (peak RSS %d MB) | ratio wall %sx, cpu %sx\n' \
             $cfg $th "$([ $th = 1 ] || echo s)" $n "$cwr" "$ccr" "$cwhole" "$c0w" $((crss / 1024)) \
             "$tw" "$tc" $((trss / 1024)) "$rw" "$rc"

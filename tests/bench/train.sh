@@ -3,7 +3,7 @@
 # (tests/bench/torch_moleblend.py train), configs small and base, 1 and 2 threads; GFLOP/s of
 # base training against OpenBLAS sgemm measured in the same run; peak RSS of base at the batch.
 #
-#   BUILD=build-x tests/bench/train.sh [batch=64] [steps_small=4] [steps_base=2] [reps=1]
+#   BUILD=build-x tests/bench/train.sh [batch=64] [steps_small=8] [steps_base=2] [reps=3]
 #
 # Input: PCQM4Mv2-2k | conformer-ingest | relation-build | blend-mask --mode pretrain (blend
 # records with masks and noise), every 3rd molecule (667), in order (--shuffle 0): step s uses
@@ -30,9 +30,9 @@ case $BUILD in /*) ;; *) BUILD=$root/$BUILD ;; esac
 PY=${PYTHON:-/usr/bin/python3}
 MB_DATA=${MB_DATA:-$root/../shared/data}
 B=${1:-64}
-steps_small=${2:-4}
+steps_small=${2:-8}
 steps_base=${3:-2}
-reps=${4:-1}
+reps=${4:-3}
 src=$MB_DATA/pcqm4mv2/pcqm4mv2-2k.sdf.gz
 [ -f "$src" ] || { echo "skip: no $src"; exit 77; }
 make -C "$root" BUILD="$BUILD" all "$BUILD/tests/tools/sgemm-bench" >/dev/null

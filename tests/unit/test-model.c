@@ -303,6 +303,47 @@ static void test_padding(void)
     }
 }
 
+/* graph_only (encode without --atoms): the last layer on the graph-token rows only gives the
+ * same molecule embeddings and fine-tune predictions as the full layer (mixed modes, padding) */
+static void test_graph_only(void)
+{
+    struct rng r;
+    rng_init(&r, 21);
+    int tasks[2] = {MODEL_TASK_NONE, MODEL_TASK_REG};
+    for (int ti = 0; ti < 2; ti++) {
+        struct model m;
+        setup(&m, tiny(tasks[ti], 1, ti ? 2 : 0), 5);
+        struct mol ms[3];
+        fx_mol(&ms[0], 11, MODE_BLEND, 0, &r);
+        fx_mol(&ms[1], 5, MODE_3D, 1, &r);
+        fx_mol(&ms[2], 12, MODE_2D, 0, &r);
+        struct batch b;
+        batch_init(&b, 4, 12, 2);
+        const struct mol *all[3] = {&ms[0], &ms[1], &ms[2]};
+        int C = m.cfg.d_model;
+        float e1[3 * 64], e2[3 * 64], p1[2 * 3] = {0}, p2[2 * 3] = {0};
+        CHECK(run(&m, &b, all, 3) == 0);
+        model_graph_emb(&m, e1);
+        if (ti)
+            memcpy(p1, model_pred(&m), sizeof p1);
+        m.graph_only = 1;
+        CHECK(run(&m, &b, all, 3) == 0);
+        model_graph_emb(&m, e2);
+        if (ti)
+            memcpy(p2, model_pred(&m), sizeof p2);
+        double d = maxdiff(e1, e2, (size_t)3 * C), dp = maxdiff(p1, p2, 6), mx = 0;
+        for (int x = 0; x < 3 * C; x++)
+            mx = fabs(e1[x]) > mx ? fabs(e1[x]) : mx;
+        printf("# task %d: graph-only vs full: emb diff %.2g (max |emb| %.2g), pred diff %.2g\n",
+               tasks[ti], d, mx, dp);
+        CHECK(mx > 0.1 && d < 1e-5 && dp < 1e-5);
+        batch_free(&b);
+        for (int k = 0; k < 3; k++)
+            mol_free(&ms[k]);
+        model_free(&m);
+    }
+}
+
 static void test_determinism(void)
 {
     char err[256];
@@ -458,6 +499,7 @@ int main(void)
     RUN(test_permutation);
     RUN(test_rigid_motion);
     RUN(test_padding);
+    RUN(test_graph_only);
     RUN(test_determinism);
     RUN(test_param_counts);
     RUN(test_limits);
