@@ -4,7 +4,7 @@
 # mpk-shard shards on 2 cores against the single-process run of the same stream. For the speed-up
 # each process reads its input PAR_LOOPS times (default 6; ~6 s of work in one process, as a
 # real preprocessing run is minutes long) so that GNU parallel's own start-up (0.15-0.2 s of
-# perl) stays small next to the work; both sides discard their output alike; best of 3 each.
+# perl) stays small next to the work; both sides discard their output alike; best of 5 each.
 #   BUILD=build-x [PAR_LOOPS=6] tests/bench/relations.sh [REPS]      (default 30 x 1,999 molecules)
 # Last line: "relations: <n> mol/s/core, parallel <s>x"
 set -euo pipefail
@@ -45,7 +45,7 @@ loops=${PAR_LOOPS:-6}
 one="" job=""
 for _ in $(seq "$loops"); do one="$one '$tmp/in.mpk'"; job="$job {}"; done
 w1=1e9 w2=1e9
-for _ in 1 2 3; do # best of 3, alternating
+for _ in 1 2 3 4 5; do # best of 5, alternating
     a=$(wall sh -c "'$bin/relation-build' --max-atoms 256 $one > /dev/null")
     b=$(wall sh -c "parallel -j 2 '$bin/relation-build --max-atoms 256 $job > /dev/null' ::: '$tmp/shard-0.mpk' '$tmp/shard-1.mpk'")
     w1=$(awk -v x="$w1" -v y="$a" 'BEGIN {print (y < x) ? y : x}')
