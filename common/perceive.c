@@ -7,6 +7,7 @@
 #include "perceive.h"
 
 #include "mol.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -268,13 +269,7 @@ static int reserve(struct perceive *p, size_t n, size_t nb)
         size_t c = p->cap_n ? p->cap_n : 64;
         while (c < n1)
             c *= 2;
-#define RA(x)                                                                                   \
-    do {                                                                                        \
-        void *q_ = realloc((x), c * sizeof *(x));                                               \
-        if (!q_)                                                                                \
-            return -1;                                                                          \
-        (x) = q_;                                                                               \
-    } while (0)
+#define RA(x) UTIL_REALLOC_OR_FAIL(x, c)
         RA(p->hs); RA(p->implh); RA(p->deg); RA(p->tdeg); RA(p->ring); RA(p->arom); RA(p->hyb);
         RA(p->rad); RA(p->amin); RA(p->val); RA(p->adj_off); RA(p->chg);
         RA(s->inarom); RA(s->nhx); RA(s->edon); RA(s->acand); RA(s->aseen); RA(s->dcand);

@@ -27,6 +27,7 @@
 
 #include "mol.h"
 #include "perceive.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -172,17 +173,10 @@ static uint32_t max_rank(const struct st *s)
 
 static int rows_reserve(struct st *s, size_t need)
 {
-    if (need <= s->rows_cap)
-        return 0;
-    size_t cap = s->rows_cap ? s->rows_cap : 256;
-    while (cap < need)
-        cap *= 2;
-    int32_t *r = realloc(s->rows, cap * sizeof *r);
-    if (!r)
-        return -1;
-    s->rows = r;
-    s->rows_cap = cap;
-    return 0;
+    void *p = s->rows;
+    int r = util_grow(&p, &s->rows_cap, need, sizeof *s->rows);
+    s->rows = p;
+    return r;
 }
 
 /* Neighbour part of atom a's entry: each neighbour's rank+1 repeated (twice the bond order)
@@ -283,17 +277,10 @@ static void rank_keys(struct st *s, uint32_t W)
 
 static int keys_reserve(struct st *s, size_t need)
 {
-    if (need <= s->keys_cap)
-        return 0;
-    size_t cap = s->keys_cap ? s->keys_cap : 256;
-    while (cap < need)
-        cap *= 2;
-    uint64_t *k = realloc(s->keys, cap * sizeof *k);
-    if (!k)
-        return -1;
-    s->keys = k;
-    s->keys_cap = cap;
-    return 0;
+    void *p = s->keys;
+    int r = util_grow(&p, &s->keys_cap, need, sizeof *s->keys);
+    s->keys = p;
+    return r;
 }
 
 /* Repeat counts of the adjacency entries as nbr_entry computes them, the longest neighbour
@@ -1414,13 +1401,7 @@ static int st_reserve(struct st *s, uint32_t n, uint32_t nb)
         size_t c = s->cap_n ? s->cap_n : 64;
         while (c < n1)
             c *= 2;
-#define ST_RA(x)                                                                                \
-    do {                                                                                        \
-        void *q_ = realloc((x), c * sizeof *(x));                                               \
-        if (!q_)                                                                                \
-            return -1;                                                                          \
-        (x) = q_;                                                                               \
-    } while (0)
+#define ST_RA(x) UTIL_REALLOC_OR_FAIL(x, c)
         ST_RA(s->off); ST_RA(s->tag); ST_RA(s->cip); ST_RA(s->cand); ST_RA(s->rank);
         ST_RA(s->idx); ST_RA(s->tmp); ST_RA(s->inv); ST_RA(s->keep); ST_RA(s->seen);
         ST_RA(s->used); ST_RA(s->queue); ST_RA(s->dh); ST_RA(s->td); ST_RA(s->single);

@@ -57,6 +57,18 @@ int fshut(FILE *fp, const char *name);
 
 /* Monotonic seconds. */
 double util_now(void);
+/* Grow *p (an array of esize-byte elements with capacity *cap) to hold at least need elements,
+ * doubling from 256; 0, or -1 when out of memory (*p and *cap unchanged). For scratch buffers
+ * of library code, which must not exit. */
+int util_grow(void **p, size_t *cap, size_t need, size_t esize);
+/* Inside a function returning int: realloc array x to c elements, or return -1. */
+#define UTIL_REALLOC_OR_FAIL(x, c)                                                             \
+    do {                                                                                       \
+        void *q_ = realloc((x), (c) * sizeof *(x));                                            \
+        if (!q_)                                                                               \
+            return -1;                                                                         \
+        (x) = q_;                                                                              \
+    } while (0)
 /* CPU seconds (user + system, all threads) used by this process so far */
 double util_cpu(void);
 
