@@ -12,6 +12,7 @@
  * Deterministic: eval mode (no dropout, no noise); the same input gives the same bits.
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O or unusable checkpoint. */
 #include "ckpt.h"
+#include "layers.h"
 #include "model.h"
 #include "mol.h"
 #include "rec.h"
@@ -186,7 +187,7 @@ static int setup_model(struct enc *E)
     batch_free(&E->b);
     /* every tensor comes from the checkpoint (strict load below): no random init; forward
      * only: the gradient arenas stay untouched */
-    if (model_init_flags(&E->m, &E->cfg, 0, MODEL_INIT_NO_RANDOM | MODEL_INIT_INFERENCE, errbuf,
+    if (model_init_flags(&E->m, &E->cfg, 0, MODEL_INIT_NO_RANDOM, errbuf,
                          sizeof errbuf)) {
         weprintf("%s: model: %s", E->ckpt, errbuf);
         return EXIT_IO;
@@ -382,8 +383,8 @@ int main(int argc, char **argv)
         weprintf("%llu records in, %llu encoded, %llu bad", (unsigned long long)nin,
                  (unsigned long long)E.nout, (unsigned long long)E.bad);
     if (verbosity >= 2)
-        weprintf("after start-up %.3f s wall, %.3f s CPU", util_now() - wall0,
-                 util_cpu() - cpu0);
+        weprintf("after start-up %.3f s wall, %.3f s CPU; OpenBLAS %s kernels",
+                 util_now() - wall0, util_cpu() - cpu0, layers_blas_core());
 done:
     ckpt_meta_free(&E.meta);
     free(E.items);

@@ -25,6 +25,7 @@
  *   gradients or parameters (names step and batch; the last saved checkpoint is left intact),
  *   130/143 interrupted by SIGINT/SIGTERM. */
 #include "ckpt.h"
+#include "layers.h"
 #include "loader.h"
 #include "model.h"
 #include "optim.h"
@@ -795,8 +796,8 @@ int main(int argc, char **argv)
         ret = o.resume || o.init ? EXIT_IO : EXIT_USAGE;
         goto out;
     }
-    R.adam_m = ecalloc(R.m.num_params ? R.m.num_params : 1, sizeof(float));
-    R.adam_v = ecalloc(R.m.num_params ? R.m.num_params : 1, sizeof(float));
+    R.adam_m = util_bigalloc(emul(R.m.num_params ? R.m.num_params : 1, sizeof(float)));
+    R.adam_v = util_bigalloc(emul(R.m.num_params ? R.m.num_params : 1, sizeof(float)));
     rng_init_keyed(&R.rng, o.seed, 0x64726f70ULL /* "drop" */, 0, 0);
 
     /* ---- data ---- */
@@ -1128,8 +1129,8 @@ int main(int argc, char **argv)
     }
     if (verbosity >= 2)
         weprintf("time: data+batches %.3f s, forward %.3f s, backward %.3f s, optimizer %.3f s, "
-                 "checkpoints %.3f s, validation %.3f s", R.t_data, R.t_fwd, R.t_bwd, R.t_opt,
-                 R.t_save, R.t_eval);
+                 "checkpoints %.3f s, validation %.3f s; OpenBLAS %s kernels", R.t_data, R.t_fwd,
+                 R.t_bwd, R.t_opt, R.t_save, R.t_eval, layers_blas_core());
     if (ld.too_big || ld.other_split || R.bad)
         weprintf("skipped: %llu larger than --max-atoms, %llu of another split, %llu bad",
                  (unsigned long long)ld.too_big, (unsigned long long)ld.other_split,
@@ -1152,8 +1153,8 @@ out:
     if (!o.resume && R.labels)
         free(R.labels); /* the strings point into labels_arg */
     free(o.labels_arg);
-    free(R.adam_m);
-    free(R.adam_v);
+    util_bigfree(R.adam_m);
+    util_bigfree(R.adam_v);
     model_free(&R.m);
     ckpt_meta_free(&R.meta);
     ckpt_meta_free(&src);

@@ -12,6 +12,13 @@
 #include <math.h>
 #include <string.h>
 
+char *openblas_get_corename(void); /* OpenBLAS (not in every cblas.h) */
+
+const char *layers_blas_core(void)
+{
+    return openblas_get_corename();
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Linear (PyTorch nn.Linear: y = x W^T + b) */
 

@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Name of the OpenBLAS kernels in use ("Haswell", "SkylakeX", ...: OpenBLAS's own choice for
+ * the CPU, or OPENBLAS_CORETYPE); train-step and encode print it with -vv. */
+const char *layers_blas_core(void);
+
 /* ---- Vectorisable float exp and erf (polynomial; no libm call, no errno):
  * layers_expf: Cephes expf range reduction + degree-6 polynomial, max rel err 8e-8 on
  * [-87, 88] (inputs clamped there; -inf gives ~1e-38, callers handle -inf themselves;

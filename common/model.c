@@ -69,34 +69,10 @@ static size_t align16(size_t n)
     return (n + 15) & ~(size_t)15;
 }
 
-/* A zeroed 64-byte aligned block of n floats. calloc: large blocks come from fresh, lazily
- * zeroed pages. touch = 1 writes every page now (start-up cost, but no page faults during the
- * steps); touch = 0 leaves untouched pages unmapped (RSS only for what is used: the gradient
- * arenas of an inference-only model). The raw pointer is kept just below the aligned one. */
-static float *alloc_block(size_t n, int touch)
+/* A zeroed 64-byte aligned block of n floats (util_bigalloc: huge pages, zeroed lazily). */
+static float *alloc_block(size_t n)
 {
-    if (n == 0)
-        n = 16;
-    if (n > (SIZE_MAX - 64) / sizeof(float))
-        enprintf(EXIT_IO, "out of memory (%zu floats)", n);
-    char *raw = calloc(n * sizeof(float) + 64, 1);
-    if (!raw)
-        enprintf(EXIT_IO, "out of memory (%zu floats)", n);
-    /* calloc aligns to at least 16 (> sizeof(void *)), so a - raw is in [16, 64] */
-    char *a = (char *)(((uintptr_t)raw + 64) & ~(uintptr_t)63);
-    memcpy(a - sizeof raw, &raw, sizeof raw);
-    if (touch)
-        memset(a, 0, n * sizeof(float));
-    return (float *)(void *)a;
-}
-
-static void free_block(float *p)
-{
-    if (!p)
-        return;
-    char *raw;
-    memcpy(&raw, (char *)p - sizeof raw, sizeof raw);
-    free(raw);
+    return util_bigalloc(emul(n ? n : 16, sizeof(float)));
 }
 
 static void carve_params(struct model_params *t, float *mem, const size_t *off)
@@ -226,9 +202,8 @@ int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t s
         off += m->param_sizes[i];
     }
     m->num_params = off;
-    int touch_grads = !(flags & MODEL_INIT_INFERENCE);
-    m->params_memory = alloc_block(off, 1);
-    m->grads_memory = alloc_block(off, touch_grads);
+    m->params_memory = alloc_block(off);
+    m->grads_memory = alloc_block(off);
     carve_params(&m->params, m->params_memory, m->param_offsets);
     carve_params(&m->grads, m->grads_memory, m->param_offsets);
     act_sizes(cfg, (size_t)cfg->max_batch, (size_t)cfg->max_atoms, m->act_sizes);
@@ -236,8 +211,8 @@ int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t s
     for (int i = 0; i < MODEL_NACT; i++)
         na += align16(m->act_sizes[i]);
     m->num_acts = na;
-    m->acts_memory = alloc_block(na, 1);
-    m->dacts_memory = alloc_block(na, touch_grads);
+    m->acts_memory = alloc_block(na);
+    m->dacts_memory = alloc_block(na);
     carve_acts(&m->acts, m->acts_memory, m->act_sizes);
     carve_acts(&m->dacts, m->dacts_memory, m->act_sizes);
     int nt = cfg->n_tasks > 0 ? cfg->n_tasks : 1;
@@ -323,10 +298,10 @@ int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t s
 
 void model_free(struct model *m)
 {
-    free_block(m->params_memory);
-    free_block(m->grads_memory);
-    free_block(m->acts_memory);
-    free_block(m->dacts_memory);
+    util_bigfree(m->params_memory);
+    util_bigfree(m->grads_memory);
+    util_bigfree(m->acts_memory);
+    util_bigfree(m->dacts_memory);
     free(m->scratch_int);
     free(m->scratch_f);
     free(m->g3_row);

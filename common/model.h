@@ -266,11 +266,10 @@ size_t model_config_num_params(const struct model_config *cfg);
 int model_init(struct model *m, const struct model_config *cfg, uint64_t seed, char *err,
                size_t errlen);
 /* model_init with flags: MODEL_INIT_NO_RANDOM leaves every parameter 0 (no random draw; for
- * callers that load all tensors from a checkpoint right after, e.g. encode);
- * MODEL_INIT_INFERENCE does not pre-touch the gradient arenas (grads, dacts: zeroed lazily by
- * the OS, so only the loss seeds a forward writes cost memory; backward still works, with page
- * faults on first use). Without it every arena is touched at init (no faults during steps). */
-enum { MODEL_INIT_NO_RANDOM = 1, MODEL_INIT_INFERENCE = 2 };
+ * callers that load all tensors from a checkpoint right after, e.g. encode). Arenas are zeroed
+ * lazily by the OS (huge pages where the kernel gives them), so memory is spent only on what
+ * runs touch: an inference-only model never pays for its gradient arenas. */
+enum { MODEL_INIT_NO_RANDOM = 1 };
 int model_init_flags(struct model *m, const struct model_config *cfg, uint64_t seed,
                      unsigned flags, char *err, size_t errlen);
 /* Release everything and zero; safe on a zeroed struct. */

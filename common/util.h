@@ -42,6 +42,11 @@ void *ecalloc(size_t nmemb, size_t size);
 void *erealloc(void *p, size_t n);
 char *estrdup(const char *s);
 char *estrndup(const char *s, size_t n);
+/* Zeroed, 64-byte aligned block for big arenas (model tensors, optimizer moments): pages are
+ * zeroed by the kernel on first touch, in 2 MiB huge pages where it gives them, so only what is
+ * used becomes resident. Free with util_bigfree (NULL is fine). Exit 3 on OOM. */
+void *util_bigalloc(size_t bytes);
+void util_bigfree(void *p);
 /* n * size with overflow check (exit 3) */
 size_t emul(size_t a, size_t b);
 
