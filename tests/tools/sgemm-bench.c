@@ -5,9 +5,11 @@
  * Times C (M, N) = A (M, K) B^T (N, K) + C, row-major, the layout of layers.c matmul_forward
  * (out = inp W^T), repeated for about SECONDS (default 1) after one warm-up call. THREADS sets
  * openblas_set_num_threads (default: OpenBLAS's own choice / OPENBLAS_NUM_THREADS).
- * stdout: "sgemm M K N threads T: G GFLOP/s wall, C GFLOP/s cpu (R calls, S s)", FLOPs = 2 M N K
+ * stdout: "sgemm M K N threads T: G GFLOP/s wall, C GFLOP/s cpu (R calls, S s, KERNELS)",
+ * KERNELS the OpenBLAS core in use (its choice for the CPU, or OPENBLAS_CORETYPE); FLOPs = 2 M N K
  * per call; "cpu" divides by the process CPU time (all threads), which stays meaningful on a
  * loaded machine for one thread. */
+#include "layers.h"
 #include "util.h"
 
 #include <cblas.h>
@@ -68,8 +70,9 @@ int main(int argc, char **argv)
     } while (t < secs);
     double ct = cpu_now() - c0;
     double fl = 2.0 * M * N * (double)K * (double)calls * 1e-9;
-    printf("sgemm %d %d %d threads %d: %.2f GFLOP/s wall, %.2f GFLOP/s cpu (%ld calls, %.3f s)\n",
-           M, K, N, openblas_get_num_threads(), fl / t, fl / (ct > 0 ? ct : t), calls, t);
+    printf("sgemm %d %d %d threads %d: %.2f GFLOP/s wall, %.2f GFLOP/s cpu (%ld calls, %.3f s, %s)\n",
+           M, K, N, openblas_get_num_threads(), fl / t, fl / (ct > 0 ? ct : t), calls, t,
+           layers_blas_core());
     free(a), free(b), free(c);
     return fshut(stdout, "<stdout>");
 }
