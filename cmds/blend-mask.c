@@ -17,6 +17,7 @@
  * the stream, sharding or batching. The original draws one pair mask per GPU batch; we draw one
  * per molecule (schemas/blend.md).
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O. */
+#include "cli.h"
 #include "mol.h"
 #include "molfilter.h"
 #include "rec.h"
@@ -32,7 +33,7 @@
 
 static const char usage_line[] =
     "[-hkqvfV] [--mode pretrain|2d|3d] [--pair-prob S,E,D] [--atom-prob G,D] [--noise SIGMA]\n"
-    "       [--seed S] [--epoch E] [--zstd L] [--progress] [file...]";
+    "       [--seed S] [--epoch E] [--zstd[=L]] [--progress] [file...]";
 
 enum { BM_PRETRAIN = 0, BM_2D = 1, BM_3D = 2 };
 
@@ -186,42 +187,30 @@ static void usage(FILE *fp)
             "  --atom-prob G,D  atom feature probabilities degree,3D (default 0.4,0.6)\n"
             "  --noise SIGMA    coordinate noise sigma in Angstrom, 0 = none (default 0.2)\n"
             "  --seed S         random seed (default 0)\n"
-            "  --epoch E        epoch: a fresh draw per epoch (default 0)\n"
-            "  --zstd L         compress output with zstd level L (default 0 = plain)\n"
-            "  -k, --keep-going skip bad records (exit 1 at the end)\n"
-            "  -f, --force      write binary to a terminal\n"
-            "  -q / -v          quieter / more verbose;  --progress  progress on stderr\n"
-            "  -h, --help       this help;  -V, --version  version\n"
-            "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n");
+            "  --epoch E        epoch: a fresh draw per epoch (default 0)\n");
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD | CLI_PROGRESS, 17);
+    fputs("Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n", fp);
 }
 
 int main(int argc, char **argv)
 {
     struct blend_opts o;
-    int keep = 0, force = 0, prog = 0, zl = 0, ret = EXIT_OK;
-    enum { O_MODE = 256, O_PAIR, O_ATOM, O_NOISE, O_SEED, O_EPOCH, O_ZSTD, O_PROGRESS };
+    int ret = EXIT_OK;
+    enum { O_MODE = 256, O_PAIR, O_ATOM, O_NOISE, O_SEED, O_EPOCH };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
+        CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE, CLI_LONG_ZSTD, CLI_LONG_PROGRESS,
         {"mode", required_argument, 0, O_MODE}, {"pair-prob", required_argument, 0, O_PAIR},
         {"atom-prob", required_argument, 0, O_ATOM}, {"noise", required_argument, 0, O_NOISE},
         {"seed", required_argument, 0, O_SEED}, {"epoch", required_argument, 0, O_EPOCH},
-        {"zstd", required_argument, 0, O_ZSTD}, {"progress", no_argument, 0, O_PROGRESS},
         {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
     int c;
 
     util_set_argv0(argv[0]);
     blend_opts_default(&o);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("%s %s\n", argv0, BLEND_VERSION); return EXIT_OK;
-        case 'k': keep = 1; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = verbosity > 0 ? verbosity - 1 : 0; break;
-        case 'v': verbosity++; break;
         case O_MODE:
             if (!strcmp(optarg, "pretrain") || !strcmp(optarg, "blend"))
                 o.mode = BM_PRETRAIN;
@@ -247,19 +236,17 @@ int main(int argc, char **argv)
         case O_NOISE: o.noise = estrtod(optarg, "--noise", 0, 100); break;
         case O_SEED: o.seed = (uint64_t)estrtoll(optarg, "--seed", 0, INT64_MAX); break;
         case O_EPOCH: o.epoch = (uint32_t)estrtoll(optarg, "--epoch", 0, UINT32_MAX); break;
-        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
-        case O_PROGRESS: prog = 1; break;
-        default: eusage(usage_line, "bad option: %s", argv[optind - 1]);
+        default: cli_common(&co, c, argc, argv, usage, BLEND_VERSION);
         }
     }
-    util_check_stdout_binary(force);
+    util_check_stdout_binary(co.force);
 
     struct rec_writer w;
-    if (rec_writer_open(&w, "-", zl))
+    if (rec_writer_open(&w, "-", co.zstd))
         return EXIT_IO;
     rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "blend-mask " BLEND_VERSION);
     struct blend_run run = {.o = &o};
-    struct molfilter f = {.keep_going = keep, .progress = prog};
+    struct molfilter f = {.keep_going = co.keep, .progress = co.progress};
     ret = molfilter_run(&f, argv + optind, argc - optind, &w, blend_fn, &run);
     int wr = rec_writer_close(&w);
     if (wr)

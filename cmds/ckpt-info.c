@@ -6,6 +6,7 @@
  * min, max, mean, rms). Reading every tensor also verifies the file (checksum, trailer).
  * Exit: 0 ok, 2 usage, 3 unreadable, truncated or corrupt checkpoint. */
 #include "ckpt.h"
+#include "cli.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -14,6 +15,18 @@
 #include <string.h>
 
 static const char usage_line[] = "[-hV] [--no-tensors] [--stats] CKPT...";
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "usage: ckpt-info %s\n\nList a train-step checkpoint: header, config, tensors with "
+            "shapes.\n"
+            "  --no-tensors   header and config only (still verifies the file)\n"
+            "  --stats        min/max/mean/rms per tensor\n",
+            usage_line);
+    cli_usage(fp, 0, 15);
+    fputs("Exit: 0 ok, 2 usage, 3 unreadable or corrupt checkpoint.\n", fp);
+}
 
 static void print_meta(const char *path, const struct ckpt_meta *m)
 {
@@ -106,27 +119,21 @@ static int info(const char *path, int tensors, int stats)
 
 int main(int argc, char **argv)
 {
-    static const struct option lo[] = {{"help", no_argument, 0, 'h'},
-                                       {"version", no_argument, 0, 'V'},
+    static const struct option lo[] = {CLI_LONG_BASE,
                                        {"no-tensors", no_argument, 0, 'n'},
                                        {"tensors", no_argument, 0, 't'},
                                        {"stats", no_argument, 0, 's'},
                                        {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
     int c, tensors = 1, stats = 0, ret = 0;
     util_set_argv0(argv[0]);
-    while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE, lo, NULL)) != -1) {
         switch (c) {
-        case 'h':
-            printf("usage: ckpt-info %s\n\nList a train-step checkpoint: header, config, tensors "
-                   "with shapes.\n  --no-tensors   header and config only (still verifies the "
-                   "file)\n  --stats        min/max/mean/rms per tensor\nExit: 0 ok, 2 usage, 3 "
-                   "unreadable or corrupt checkpoint.\n", usage_line);
-            return 0;
-        case 'V': puts("ckpt-info 0.1"); return 0;
         case 'n': tensors = 0; break;
         case 't': tensors = 1; break;
         case 's': stats = 1; break;
-        default: eusage(usage_line, "unknown option");
+        default: cli_common(&co, c, argc, argv, usage, "0.1");
         }
     }
     if (optind == argc)

@@ -9,6 +9,7 @@
  * 2 usage; 3 I/O (open/read/write, archive failure). */
 #define _POSIX_C_SOURCE 200809L
 #include "archive_in.h"
+#include "cli.h"
 #include "ingest.h"
 #include "mol.h"
 #include "molops.h"
@@ -25,9 +26,9 @@ static const char *usage_line =
     "       [--smiles-col C] [--id-col C] [--delim C] [--max-atoms N] [--max-member-bytes N]\n"
     "       [--reject FILE] [--zstd[=L]] [--progress] [FILE...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf(
+    fprintf(fp,
         "usage: conformer-ingest %s\n"
         "Read molecules and write molecule records (schemas/mol.md) as msgpack on stdout.\n"
         "  FILE                  .sdf .mol .xyz .extxyz .smi .csv .tsv, optionally .gz .bz2 .xz\n"
@@ -46,18 +47,15 @@ static void usage(void)
         "  --max-atoms N         reject molecules with more than N atoms after H removal "
         "(default %d)\n"
         "  --max-member-bytes N  reject files/members larger than N bytes (default 2 GiB)\n"
-        "  --reject FILE         copy each rejected record's raw text to FILE\n"
-        "  -k, --keep-going      skip rejected records (exit 1 at the end if any)\n"
-        "  --zstd[=LEVEL]        zstd-compress the output (default level 3)\n"
-        "  --progress            progress on stderr (default when stderr is a terminal)\n"
-        "  -q, --quiet           no summary unless a record was rejected;  -v more\n"
-        "  -f, --force           write binary output to a terminal\n"
-        "  -h, --help            this help;  -V, --version  version\n"
-        "Summary on stderr: 'read N, written W, rejected R' (N = W + R).\n"
-        "Exit status: 0 all records written; 1 a record was rejected (bad record, too many\n"
-        "atoms; strict mode stops at the first); 2 usage; 3 I/O error (cannot open or read,\n"
-        "corrupt compressed data or archive, write error).\n",
+        "  --reject FILE         copy each rejected record's raw text to FILE\n",
         usage_line, MOL_BOND_TOL, MOL_MAX_ATOMS_DEFAULT);
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD | CLI_PROGRESS, 22);
+    fputs("Summary on stderr: 'read N, written W, rejected R' (N = W + R); -q: only when a\n"
+          "record was rejected.\n"
+          "Exit status: 0 all records written; 1 a record was rejected (bad record, too many\n"
+          "atoms; strict mode stops at the first); 2 usage; 3 I/O error (cannot open or read,\n"
+          "corrupt compressed data or archive, write error).\n",
+          fp);
 }
 
 struct run {
@@ -216,8 +214,6 @@ int main(int argc, char **argv)
         O_MAXAT,
         O_MAXMEM,
         O_REJECT,
-        O_ZSTD,
-        O_PROGRESS,
         O_HEADER,
         O_NOHEADER,
         O_VALENCE
@@ -234,20 +230,19 @@ int main(int argc, char **argv)
                                           {"max-atoms", required_argument, 0, O_MAXAT},
                                           {"max-member-bytes", required_argument, 0, O_MAXMEM},
                                           {"reject", required_argument, 0, O_REJECT},
-                                          {"keep-going", no_argument, 0, 'k'},
-                                          {"zstd", optional_argument, 0, O_ZSTD},
-                                          {"progress", no_argument, 0, O_PROGRESS},
-                                          {"quiet", no_argument, 0, 'q'},
-                                          {"verbose", no_argument, 0, 'v'},
-                                          {"force", no_argument, 0, 'f'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {"version", no_argument, 0, 'V'},
+                                          CLI_LONG_BASE,
+                                          CLI_LONG_KEEP,
+                                          CLI_LONG_FORCE,
+                                          CLI_LONG_ZSTD,
+                                          CLI_LONG_PROGRESS,
                                           {0, 0, 0, 0}};
     static struct run r;
-    int opt, force = 0, zlevel = 0, progress = 0;
+    struct cli co = CLI_INIT(usage_line);
+    int opt;
     util_set_argv0(argv[0]);
     ingest_opts_init(&r.o);
-    while ((opt = getopt_long(argc, argv, "kqvfhV", lopts, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lopts, NULL)) != -1) {
         switch (opt) {
         case O_FORMAT:
             r.o.fmt = ingest_fmt_from_name(optarg);
@@ -289,43 +284,20 @@ int main(int argc, char **argv)
         case O_REJECT:
             r.rej_name = optarg;
             break;
-        case 'k':
-            r.keep_going = 1;
-            break;
-        case O_ZSTD:
-            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
-            break;
-        case O_PROGRESS:
-            progress = 1;
-            break;
-        case 'q':
-            verbosity = 0;
-            break;
-        case 'v':
-            verbosity++;
-            break;
-        case 'f':
-            force = 1;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case 'V':
-            printf("conformer-ingest %s\n", VERSION);
-            return 0;
         default:
-            eusage(usage_line, "unknown option");
+            cli_common(&co, opt, argc, argv, usage, VERSION);
         }
     }
+    r.keep_going = co.keep;
     if (r.o.delim && !r.o.fmt)
         r.o.fmt = r.o.delim == '\t' ? INGEST_TSV : INGEST_CSV; /* a delimiter means CSV-like */
-    util_check_stdout_binary(force);
+    util_check_stdout_binary(co.force);
     if (r.rej_name && !(r.rej = fopen(r.rej_name, "wb")))
         enprintf(EXIT_IO, "%s: cannot open for writing:", r.rej_name);
-    if (rec_writer_open(&r.w, NULL, zlevel))
+    if (rec_writer_open(&r.w, NULL, co.zstd))
         return EXIT_IO;
     rec_write_header(&r.w, MOL_SCHEMA, MOL_VERSION, "conformer-ingest " VERSION);
-    progress_init(&r.pg, progress, 0, "molecules");
+    progress_init(&r.pg, co.progress, 0, "molecules");
     if (optind >= argc) {
         do_input(&r, "-");
     } else {

@@ -12,6 +12,7 @@
  * Deterministic: eval mode (no dropout, no noise); the same input gives the same bits.
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O or unusable checkpoint. */
 #include "ckpt.h"
+#include "cli.h"
 #include "layers.h"
 #include "model.h"
 #include "mol.h"
@@ -29,11 +30,11 @@ void openblas_set_num_threads(int num_threads); /* OpenBLAS (cblas.h) */
 
 static const char usage_line[] =
     "[-hkqvfV] --ckpt CKPT [--mode 2d|3d|blend] [--atoms] [--batch B] [--max-atoms N]\n"
-    "       [--threads N] [--zstd L] [--progress] [file...]";
+    "       [--threads N] [--zstd[=L]] [--progress] [file...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf("usage: encode %s\n\n", usage_line);
+    fprintf(fp, "usage: encode %s\n\n", usage_line);
     fputs("Add MoleBLEND embeddings to moleblend.mol records (relation-build output).\n"
           "  --ckpt CKPT        checkpoint from train-step (pretrained or fine-tuned)\n"
           "  --mode M           encode every record as 2d, 3d or blend (default: the record's\n"
@@ -41,13 +42,12 @@ static void usage(void)
           "  --atoms            also write per-atom embeddings 'aemb' (n x C)\n"
           "  --batch B          molecules per forward pass (default 16)\n"
           "  --max-atoms N      largest molecule accepted (default: any; the model grows)\n"
-          "  --threads N        OpenBLAS threads\n"
-          "  --zstd L           compress the output stream with zstd level L\n"
-          "  -k, --keep-going   skip bad records (counted; exit 1 at the end)\n"
-          "  -f, --force        write msgpack to a terminal\n"
-          "Output keys: emb (C), aemb (n,C) with --atoms, pred (tasks) for fine-tuned checkpoints.\n"
+          "  --threads N        OpenBLAS threads\n",
+          fp);
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD | CLI_PROGRESS, 19);
+    fputs("Output keys: emb (C), aemb (n,C) with --atoms, pred (tasks) for fine-tuned checkpoints.\n"
           "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O or unusable checkpoint.\n",
-          stdout);
+          fp);
 }
 
 struct item {
@@ -208,31 +208,25 @@ static int setup_model(struct enc *E)
 
 int main(int argc, char **argv)
 {
-    enum { O_CKPT = 256, O_MODE, O_ATOMS, O_BATCH, O_MAXAT, O_THREADS, O_ZSTD, O_PROGRESS };
+    enum { O_CKPT = 256, O_MODE, O_ATOMS, O_BATCH, O_MAXAT, O_THREADS };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
+        CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE, CLI_LONG_ZSTD, CLI_LONG_PROGRESS,
         {"ckpt", required_argument, 0, O_CKPT}, {"mode", required_argument, 0, O_MODE},
         {"atoms", no_argument, 0, O_ATOMS}, {"batch", required_argument, 0, O_BATCH},
         {"max-atoms", required_argument, 0, O_MAXAT}, {"threads", required_argument, 0, O_THREADS},
-        {"zstd", required_argument, 0, O_ZSTD}, {"progress", no_argument, 0, O_PROGRESS},
         {0, 0, 0, 0}};
     struct enc E;
+    struct cli co = CLI_INIT(usage_line);
     const char *ckpt = NULL;
-    int c, force = 0, batch = 16, max_atoms = 0, zl = 0, prog = 0, ret = 0;
+    int c, batch = 16, max_atoms = 0, ret = 0;
     char errbuf[CKPT_ERRLEN];
 
     util_set_argv0(argv[0]);
     memset(&E, 0, sizeof E);
     E.force_mode = -1;
-    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(); return 0;
-        case 'V': printf("encode %s\n", ENCODE_VERSION); return 0;
-        case 'k': E.keep_going = 1; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
         case O_CKPT: ckpt = optarg; break;
         case O_MODE:
             E.force_mode = !strcmp(optarg, "2d") ? MODE_2D : !strcmp(optarg, "3d") ? MODE_3D
@@ -244,14 +238,13 @@ int main(int argc, char **argv)
         case O_BATCH: batch = (int)estrtoll(optarg, "--batch", 1, 65536); break;
         case O_MAXAT: max_atoms = (int)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD); break;
         case O_THREADS: openblas_set_num_threads((int)estrtoll(optarg, "--threads", 1, 1024)); break;
-        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
-        case O_PROGRESS: prog = 1; break;
-        default: eusage(usage_line, "unknown option");
+        default: cli_common(&co, c, argc, argv, usage, ENCODE_VERSION);
         }
     }
     if (!ckpt)
         eusage(usage_line, "--ckpt is required");
-    util_check_stdout_binary(force);
+    E.keep_going = co.keep;
+    util_check_stdout_binary(co.force);
 
     /* model from the checkpoint: encoder (+ fine-tune head); pretraining heads dropped */
     struct model_config cfg;
@@ -288,13 +281,13 @@ int main(int argc, char **argv)
     E.cap = batch;
 
     struct rec_writer w;
-    if (rec_writer_open(&w, "-", zl)) {
+    if (rec_writer_open(&w, "-", co.zstd)) {
         ret = EXIT_IO;
         goto done;
     }
     rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "encode " ENCODE_VERSION);
     struct progress pg;
-    progress_init(&pg, prog, 0, "molecules");
+    progress_init(&pg, co.progress, 0, "molecules");
     double cpu0 = util_cpu(), wall0 = util_now(); /* after start-up: model init, checkpoint */
     int nf = argc - optind;
     uint64_t nin = 0;

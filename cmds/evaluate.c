@@ -9,6 +9,7 @@
  *         Labels 0/1; nil, empty, NaN and -1 are missing (masked).
  * Regression: MAE, RMSE, R^2 per task and their macro mean.
  * Exit: 0 ok, 1 bad record / no record, 2 usage, 3 I/O, 4 non-finite prediction. */
+#include "cli.h"
 #include "metrics.h"
 #include "mol.h"
 #include "rec.h"
@@ -43,10 +44,9 @@ static void usage(FILE *fp)
             "                   first record, in record order)\n"
             "  --pred-key KEY   array holding the predictions (default pred)\n"
             "  --split NAME     only records whose 'split' is NAME (others are counted, not used)\n"
-            "  --json FILE      write JSON to FILE; with '-' JSON goes to stdout, the table to stderr\n"
-            "  -k, --keep-going skip bad records (exit 1 at the end)\n"
-            "  -q / -v          quieter / more verbose;  -h help;  -V version\n"
-            "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O, 4 non-finite prediction.\n");
+            "  --json FILE      write JSON to FILE; with '-' JSON goes to stdout, the table to stderr\n");
+    cli_usage(fp, CLI_KEEP, 17);
+    fputs("Exit: 0 ok, 1 bad record, 2 usage, 3 I/O, 4 non-finite prediction.\n", fp);
 }
 
 /* label value: number, NaN for missing (nil, absent text, -1 in classification). 0 or -1. */
@@ -110,26 +110,20 @@ static void fmt_num(char *buf, size_t sz, double v, int pct)
 
 int main(int argc, char **argv)
 {
-    int cls = 1, keep = 0, ret = EXIT_OK, c;
+    int cls = 1, ret = EXIT_OK, c;
     const char *labels_opt = NULL, *pred_key = "pred", *json_path = NULL, *split = NULL;
     enum { O_TASK = 256, O_LABELS, O_PRED, O_JSON, O_SPLIT };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},    {"task", required_argument, 0, O_TASK},
+        CLI_LONG_BASE, CLI_LONG_KEEP, {"task", required_argument, 0, O_TASK},
         {"labels", required_argument, 0, O_LABELS}, {"pred-key", required_argument, 0, O_PRED},
         {"json", required_argument, 0, O_JSON}, {"split", required_argument, 0, O_SPLIT},
         {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
 
     util_set_argv0(argv[0]);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVkqv", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "k", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("%s %s\n", argv0, EVAL_VERSION); return EXIT_OK;
-        case 'k': keep = 1; break;
-        case 'q': verbosity = verbosity > 0 ? verbosity - 1 : 0; break;
-        case 'v': verbosity++; break;
         case O_TASK:
             if (!strcmp(optarg, "classification"))
                 cls = 1;
@@ -143,9 +137,10 @@ int main(int argc, char **argv)
         case O_PRED: pred_key = optarg; break;
         case O_JSON: json_path = optarg; break;
         case O_SPLIT: split = optarg; break;
-        default: eusage(usage_line, "bad option: %s", argv[optind - 1]);
+        default: cli_common(&co, c, argc, argv, usage, EVAL_VERSION);
         }
     }
+    int keep = co.keep;
     int pf = mol_field_by_key(pred_key);
     if (pf < 0 || mol_fields[pf].type != REC_F32)
         eusage(usage_line, "--pred-key: '%s' is not a float array key of the molecule record",

@@ -10,6 +10,7 @@
  * Exit: 0 ok, 1 bad JSON or a value out of range (-k: skip that line, exit 1 at the end),
  * 2 usage, 3 I/O. */
 #define _POSIX_C_SOURCE 200809L
+#include "cli.h"
 #include "mol.h"
 #include "rec.h"
 #include "util.h"
@@ -25,19 +26,17 @@
 #define MAX_DEPTH 64
 static const char *usage_line = "[-qkf] [--zstd[=LEVEL]] [FILE...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf("usage: json2mpk %s\n"
-           "Convert JSON Lines (e.g. mpk2json output) back into a msgpack record stream.\n"
-           "  FILE              input(s); none or '-' = stdin\n"
-           "  --zstd[=LEVEL]    zstd-compress the output (default level 3)\n"
-           "  -k, --keep-going  skip bad lines (exit 1 at the end) instead of stopping\n"
-           "  -f, --force       write binary output to a terminal\n"
-           "  -q, --quiet       no summary;  -v more\n"
-           "  -h, --help        this help;  -V, --version  version\n"
-           "Arrays under the typed keys of schemas/mol.md become typed ext objects.\n"
-           "Exit status: 0 ok, 1 bad JSON or value out of range, 2 usage, 3 I/O error.\n",
-           usage_line);
+    fprintf(fp,
+            "usage: json2mpk %s\n"
+            "Convert JSON Lines (e.g. mpk2json output) back into a msgpack record stream.\n"
+            "  FILE             input(s); none or '-' = stdin\n",
+            usage_line);
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD, 17);
+    fputs("Arrays under the typed keys of schemas/mol.md become typed ext objects.\n"
+          "Exit status: 0 ok, 1 bad JSON or value out of range, 2 usage, 3 I/O error.\n",
+          fp);
 }
 
 enum { J_NULL, J_FALSE, J_TRUE, J_INT, J_UINT, J_DBL, J_STR, J_ARR, J_OBJ };
@@ -516,43 +515,18 @@ static int pack_record(struct jin *in, msgpack_packer *pk, const struct jv *v)
 
 int main(int argc, char **argv)
 {
-    static const struct option lopts[] = {
-        {"zstd", optional_argument, 0, 'Z'}, {"keep-going", no_argument, 0, 'k'},
-        {"force", no_argument, 0, 'f'},      {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},    {0, 0, 0, 0}};
-    int zlevel = 0, keep = 0, force = 0, opt, ret = EXIT_OK;
+    static const struct option lopts[] = {CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE,
+                                          CLI_LONG_ZSTD, {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
+    int opt, ret = EXIT_OK;
     util_set_argv0(argv[0]);
-    while ((opt = getopt_long(argc, argv, "kfqvhV", lopts, NULL)) != -1) {
-        switch (opt) {
-        case 'Z':
-            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
-            break;
-        case 'k':
-            keep = 1;
-            break;
-        case 'f':
-            force = 1;
-            break;
-        case 'q':
-            verbosity = 0;
-            break;
-        case 'v':
-            verbosity++;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case 'V':
-            printf("json2mpk %s\n", VERSION);
-            return 0;
-        default:
-            eusage(usage_line, "unknown option");
-        }
-    }
-    util_check_stdout_binary(force);
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lopts, NULL)) != -1)
+        cli_common(&co, opt, argc, argv, usage, VERSION);
+    int keep = co.keep;
+    util_check_stdout_binary(co.force);
     struct rec_writer w;
-    if (rec_writer_open(&w, NULL, zlevel))
+    if (rec_writer_open(&w, NULL, co.zstd))
         return EXIT_IO;
     const char *stdin_only[] = {"-"};
     const char **files = optind < argc ? (const char **)argv + optind : stdin_only;

@@ -8,6 +8,7 @@
  * records are copied unchanged (any schema). Output names ending in .zst, or --zstd, compress.
  * Exit: 0 ok, 1 malformed or truncated input, 2 usage, 3 I/O. */
 #define _POSIX_C_SOURCE 200809L
+#include "cli.h"
 #include "ingest.h"
 #include "rec.h"
 #include "util.h"
@@ -20,21 +21,21 @@
 #define MAX_SHARDS 4096
 static const char *usage_line = "(-n N -o PATTERN | --take K/N) [-qvf] [--zstd[=L]] [FILE...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf("usage: mpk-shard %s\n"
-           "Split a msgpack record stream round-robin by data record index.\n"
-           "  -n, --shards N      write N shard files named by PATTERN\n"
-           "  -o, --output PAT    printf pattern with one integer conversion, e.g. "
-           "'out-%%03d.mpk.zst'\n"
-           "  --take K/N          write only shard K (0-based) of N to stdout\n"
-           "  --zstd[=LEVEL]      zstd-compress output (default for names ending in .zst)\n"
-           "  -f, --force         write binary output to a terminal\n"
-           "  -q/-v               quieter / summary on stderr\n"
-           "  -h, --help          this help;  -V, --version  version\n"
-           "Headers are copied to every shard. FILE: input stream(s), none or '-' = stdin.\n"
-           "Exit status: 0 ok, 1 malformed or truncated input, 2 usage, 3 I/O error.\n",
-           usage_line);
+    fprintf(fp,
+            "usage: mpk-shard %s\n"
+            "Split a msgpack record stream round-robin by data record index.\n"
+            "  -n, --shards N      write N shard files named by PATTERN\n"
+            "  -o, --output PAT    printf pattern with one integer conversion, e.g. "
+            "'out-%%03d.mpk.zst'\n"
+            "  --take K/N          write only shard K (0-based) of N to stdout\n",
+            usage_line);
+    cli_usage(fp, CLI_FORCE | CLI_ZSTD, 20);
+    fputs("Shard files named *.zst are compressed (level 3) unless --zstd says otherwise.\n"
+          "Headers are copied to every shard. FILE: input stream(s), none or '-' = stdin.\n"
+          "Exit status: 0 ok, 1 malformed or truncated input, 2 usage, 3 I/O error.\n",
+          fp);
 }
 
 /* The pattern must hold exactly one integer conversion (%d, %03d, %i, %u, %x) and may hold %%. */
@@ -70,15 +71,17 @@ int main(int argc, char **argv)
 {
     static const struct option lopts[] = {
         {"shards", required_argument, 0, 'n'}, {"output", required_argument, 0, 'o'},
-        {"take", required_argument, 0, 'T'},   {"zstd", optional_argument, 0, 'Z'},
-        {"force", no_argument, 0, 'f'},        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},      {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},      {0, 0, 0, 0}};
+        {"take", required_argument, 0, 'T'},   CLI_LONG_BASE,
+        CLI_LONG_FORCE,                        CLI_LONG_ZSTD,
+        {0, 0, 0, 0}};
     long nshard = 0, take = -1;
     const char *pattern = NULL;
-    int zlevel = -1, force = 0, opt, ret = EXIT_OK;
+    int opt, ret = EXIT_OK;
+    struct cli co = CLI_INIT(usage_line);
+    co.zstd = -1; /* not given: by the shard names */
     util_set_argv0(argv[0]);
-    while ((opt = getopt_long(argc, argv, "n:o:fqvhV", lopts, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, CLI_SHORT_BASE "n:o:f", lopts, NULL)) != -1) {
         switch (opt) {
         case 'n':
             nshard = (long)estrtoll(optarg, "-n", 1, MAX_SHARDS);
@@ -96,28 +99,11 @@ int main(int argc, char **argv)
             take = (long)estrtoll(kbuf, "--take K", 0, nshard - 1);
             break;
         }
-        case 'Z':
-            zlevel = optarg ? (int)estrtoll(optarg, "--zstd", 1, 19) : 3;
-            break;
-        case 'f':
-            force = 1;
-            break;
-        case 'q':
-            verbosity = 0;
-            break;
-        case 'v':
-            verbosity++;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case 'V':
-            printf("mpk-shard %s\n", VERSION);
-            return 0;
         default:
-            eusage(usage_line, "unknown option");
+            cli_common(&co, opt, argc, argv, usage, VERSION);
         }
     }
+    int zlevel = co.zstd;
     if (take < 0 && (!nshard || !pattern))
         eusage(usage_line, "give -n N -o PATTERN, or --take K/N");
     if (take >= 0 && pattern)
@@ -128,7 +114,7 @@ int main(int argc, char **argv)
     int nout = take >= 0 ? 1 : (int)nshard;
     struct rec_writer *w = ecalloc((size_t)nout, sizeof *w);
     if (take >= 0) {
-        util_check_stdout_binary(force);
+        util_check_stdout_binary(co.force);
         if (rec_writer_open(&w[0], NULL, zlevel > 0 ? zlevel : 0))
             return EXIT_IO;
     } else {

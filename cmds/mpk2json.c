@@ -9,6 +9,7 @@
  * escaped (RFC 8259). See schemas/README.md "JSON mapping". Exit: 0 ok, 1 malformed/truncated
  * input, 2 usage, 3 I/O. */
 #define _POSIX_C_SOURCE 200809L
+#include "cli.h"
 #include "ingest.h"
 #include "rec.h"
 #include "util.h"
@@ -21,19 +22,20 @@
 #define VERSION "1.0"
 static const char *usage_line = "[-q] [--pretty] [--no-header] [FILE...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf("usage: mpk2json %s\n"
-           "Print a msgpack record stream as JSON Lines on stdout (one record per line).\n"
-           "  FILE           input stream(s), plain or zstd; none or '-' = stdin\n"
-           "  --pretty       indent objects (arrays of numbers stay on one line)\n"
-           "  --no-header    drop header records ({\"schema\": ...})\n"
-           "  -q, --quiet    no warnings\n"
-           "  -h, --help     this help;  -V, --version  version\n"
-           "Typed arrays (ext 0x10..0x17) print as JSON arrays; json2mpk restores their types\n"
-           "for the keys of schemas/mol.md. NaN/Inf print as null (warning).\n"
-           "Exit status: 0 ok, 1 malformed or truncated input, 2 usage, 3 I/O error.\n",
-           usage_line);
+    fprintf(fp,
+            "usage: mpk2json %s\n"
+            "Print a msgpack record stream as JSON Lines on stdout (one record per line).\n"
+            "  FILE           input stream(s), plain or zstd; none or '-' = stdin\n"
+            "  --pretty       indent objects (arrays of numbers stay on one line)\n"
+            "  --no-header    drop header records ({\"schema\": ...})\n",
+            usage_line);
+    cli_usage(fp, 0, 15);
+    fputs("Typed arrays (ext 0x10..0x17) print as JSON arrays; json2mpk restores their types\n"
+          "for the keys of schemas/mol.md. NaN/Inf print as null (a warning; -q: none).\n"
+          "Exit status: 0 ok, 1 malformed or truncated input, 2 usage, 3 I/O error.\n",
+          fp);
 }
 
 struct ctx {
@@ -273,15 +275,14 @@ int main(int argc, char **argv)
 {
     static const struct option lopts[] = {{"pretty", no_argument, 0, 'P'},
                                           {"no-header", no_argument, 0, 'H'},
-                                          {"quiet", no_argument, 0, 'q'},
-                                          {"verbose", no_argument, 0, 'v'},
-                                          {"help", no_argument, 0, 'h'},
-                                          {"version", no_argument, 0, 'V'},
+                                          CLI_LONG_BASE,
                                           {0, 0, 0, 0}};
     struct ctx c = {{0}, 0, 0, 0};
+    struct cli co = CLI_INIT(usage_line);
     int no_header = 0, ret = EXIT_OK, opt;
     util_set_argv0(argv[0]);
-    while ((opt = getopt_long(argc, argv, "qvhV", lopts, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, CLI_SHORT_BASE, lopts, NULL)) != -1) {
         switch (opt) {
         case 'P':
             c.pretty = 1;
@@ -289,20 +290,8 @@ int main(int argc, char **argv)
         case 'H':
             no_header = 1;
             break;
-        case 'q':
-            verbosity = 0;
-            break;
-        case 'v':
-            verbosity++;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case 'V':
-            printf("mpk2json %s\n", VERSION);
-            return 0;
         default:
-            eusage(usage_line, "unknown option");
+            cli_common(&co, opt, argc, argv, usage, VERSION);
         }
     }
     const char *stdin_only[] = {"-"};

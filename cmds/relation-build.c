@@ -8,6 +8,7 @@
  * Records RDKit would reject (valence errors, cannot kekulize) and records over --max-atoms are
  * rejected with a message naming the record.
  * Exit: 0 ok, 1 bad record (or records skipped with -k), 2 usage, 3 I/O. */
+#include "cli.h"
 #include "mol.h"
 #include "molfilter.h"
 #include "perceive.h"
@@ -24,7 +25,7 @@
 #define RELATION_VERSION "1"
 
 static const char usage_line[] =
-    "[-hkqvfV] [--max-atoms N] [--no-paths] [--no-dist] [--zstd L] [--progress] [file...]";
+    "[-hkqvfV] [--max-atoms N] [--no-paths] [--no-dist] [--zstd[=L]] [--progress] [file...]";
 
 struct rb_opts {
     uint32_t max_atoms;
@@ -137,62 +138,49 @@ static void usage(FILE *fp)
             "Add RDKit-faithful OGB features and pair relations to each molecule record.\n"
             "  --max-atoms N    reject molecules with more than N atoms (default %d; PCQM: 256)\n"
             "  --no-paths       do not write 'path' (multi-hop bond indices)\n"
-            "  --no-dist        do not write 'dist' (pair distances)\n"
-            "  --zstd L         compress output with zstd level L (default 0 = plain)\n"
-            "  -k, --keep-going skip bad records (exit 1 at the end)\n"
-            "  -f, --force      write binary to a terminal\n"
-            "  -q / -v          quieter / more verbose;  --progress  progress on stderr\n"
-            "  -h, --help       this help;  -V, --version  version\n"
-            "Keys written: af (n,9) bf (nb,3) deg (n) spd (n,n) path (n,n,5) dist (n,n).\n"
-            "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n",
+            "  --no-dist        do not write 'dist' (pair distances)\n",
             MOL_MAX_ATOMS_DEFAULT);
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD | CLI_PROGRESS, 17);
+    fputs("Keys written: af (n,9) bf (nb,3) deg (n) spd (n,n) path (n,n,5) dist (n,n).\n"
+          "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n",
+          fp);
 }
 
 int main(int argc, char **argv)
 {
     struct rb_opts o = {MOL_MAX_ATOMS_DEFAULT, 1, 1};
-    int keep = 0, force = 0, prog = 0, zl = 0, ret = EXIT_OK;
-    enum { O_MAX = 256, O_NOPATH, O_NODIST, O_ZSTD, O_PROGRESS };
+    int ret = EXIT_OK;
+    enum { O_MAX = 256, O_NOPATH, O_NODIST };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
+        CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE, CLI_LONG_ZSTD, CLI_LONG_PROGRESS,
         {"max-atoms", required_argument, 0, O_MAX}, {"no-paths", no_argument, 0, O_NOPATH},
-        {"no-dist", no_argument, 0, O_NODIST}, {"zstd", required_argument, 0, O_ZSTD},
-        {"progress", no_argument, 0, O_PROGRESS}, {0, 0, 0, 0}};
+        {"no-dist", no_argument, 0, O_NODIST}, {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
     int c;
 
     util_set_argv0(argv[0]);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("%s %s\n", argv0, RELATION_VERSION); return EXIT_OK;
-        case 'k': keep = 1; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = verbosity > 0 ? verbosity - 1 : 0; break;
-        case 'v': verbosity++; break;
         case O_MAX:
             o.max_atoms = (uint32_t)estrtoll(optarg, "--max-atoms", 1, MOL_MAX_ATOMS_HARD);
             break;
         case O_NOPATH: o.paths = 0; break;
         case O_NODIST: o.dist = 0; break;
-        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
-        case O_PROGRESS: prog = 1; break;
-        default: eusage(usage_line, "bad option: %s", argv[optind - 1]);
+        default: cli_common(&co, c, argc, argv, usage, RELATION_VERSION);
         }
     }
-    util_check_stdout_binary(force);
+    util_check_stdout_binary(co.force);
 
     struct rec_writer w;
-    if (rec_writer_open(&w, "-", zl))
+    if (rec_writer_open(&w, "-", co.zstd))
         return EXIT_IO;
     rec_write_header(&w, MOL_SCHEMA, MOL_VERSION, "relation-build " RELATION_VERSION);
     struct rb_ctx ctx;
     memset(&ctx, 0, sizeof ctx);
     perceive_init(&ctx.p);
     ctx.o = &o;
-    struct molfilter f = {.keep_going = keep, .progress = prog};
+    struct molfilter f = {.keep_going = co.keep, .progress = co.progress};
     ret = molfilter_run(&f, argv + optind, argc - optind, &w, rb_fn, &ctx);
     perceive_free(&ctx.p);
     rel_work_free(&ctx.w);

@@ -12,6 +12,7 @@
  * The whole input is spooled to a temporary file ($TMPDIR) because every assignment depends on
  * all molecules.
  * Exit: 0 ok, 1 bad record (or skipped with -k), 2 usage, 3 I/O. */
+#include "cli.h"
 #include "mol.h"
 #include "perceive.h"
 #include "rec.h"
@@ -28,7 +29,7 @@
 
 static const char usage_line[] =
     "[-hkqvfV] (--scaffold | --random) [--seed S] [--frac TR,VA,TE] [--out PREFIX]\n"
-    "       [--groups FILE] [--zstd L] [file...]";
+    "       [--groups FILE] [--zstd[=L]] [file...]";
 
 static void usage(FILE *fp)
 {
@@ -41,41 +42,30 @@ static void usage(FILE *fp)
             "  --out PREFIX     write PREFIX-train.mpk, PREFIX-valid.mpk, PREFIX-test.mpk\n"
             "                   (default: one stream on stdout, records tagged, input order)\n"
             "  --groups FILE    write 'index id split group scaffold-key' lines (TSV) to FILE\n"
-            "  --input-arom     scaffold from the record's aromaticity, skip perception\n"
-            "  --zstd L         compress output with zstd level L\n"
-            "  -k, --keep-going skip bad records (they get no split; exit 1 at the end)\n"
-            "  -f, --force      write binary to a terminal;  -q / -v  verbosity\n"
-            "  -h, --help       this help;  -V, --version  version\n"
-            "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n");
+            "  --input-arom     scaffold from the record's aromaticity, skip perception\n");
+    cli_usage(fp, CLI_KEEP | CLI_FORCE | CLI_ZSTD, 17);
+    fputs("A record skipped with -k gets no split. Exit: 0 ok, 1 bad record, 2 usage, 3 I/O.\n", fp);
 }
 
 int main(int argc, char **argv)
 {
-    int mode = -1, keep = 0, force = 0, zl = 0, input_arom = 0, ret = EXIT_OK, c;
+    int mode = -1, input_arom = 0, ret = EXIT_OK, c;
     uint64_t seed = 0;
     double frac[3] = {0.8, 0.1, 0.1};
     const char *prefix = NULL, *groups_path = NULL;
-    enum { O_SCAF = 256, O_RAND, O_SEED, O_FRAC, O_OUT, O_GROUPS, O_ZSTD, O_INARO };
+    enum { O_SCAF = 256, O_RAND, O_SEED, O_FRAC, O_OUT, O_GROUPS, O_INARO };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
-        {"quiet", no_argument, 0, 'q'},      {"verbose", no_argument, 0, 'v'},
+        CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE, CLI_LONG_ZSTD,
         {"scaffold", no_argument, 0, O_SCAF}, {"random", no_argument, 0, O_RAND},
         {"seed", required_argument, 0, O_SEED}, {"frac", required_argument, 0, O_FRAC},
         {"out", required_argument, 0, O_OUT}, {"groups", required_argument, 0, O_GROUPS},
-        {"zstd", required_argument, 0, O_ZSTD}, {"input-arom", no_argument, 0, O_INARO},
-        {0, 0, 0, 0}};
+        {"input-arom", no_argument, 0, O_INARO}, {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
 
     util_set_argv0(argv[0]);
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("%s %s\n", argv0, SPLIT_VERSION); return EXIT_OK;
-        case 'k': keep = 1; break;
-        case 'f': force = 1; break;
-        case 'q': verbosity = verbosity > 0 ? verbosity - 1 : 0; break;
-        case 'v': verbosity++; break;
         case O_SCAF:
         case O_RAND:
             if (mode >= 0 && mode != (c == O_RAND))
@@ -92,15 +82,15 @@ int main(int argc, char **argv)
         }
         case O_OUT: prefix = optarg; break;
         case O_GROUPS: groups_path = optarg; break;
-        case O_ZSTD: zl = (int)estrtoll(optarg, "--zstd", 0, 19); break;
         case O_INARO: input_arom = 1; break;
-        default: eusage(usage_line, "bad option: %s", argv[optind - 1]);
+        default: cli_common(&co, c, argc, argv, usage, SPLIT_VERSION);
         }
     }
     if (mode < 0)
         eusage(usage_line, "choose --scaffold or --random");
     if (!prefix)
-        util_check_stdout_binary(force);
+        util_check_stdout_binary(co.force);
+    int keep = co.keep, zl = co.zstd;
 
     /* pass 1: read, key, spool */
     char spool[4096];

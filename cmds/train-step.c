@@ -25,6 +25,7 @@
  *   gradients or parameters (names step and batch; the last saved checkpoint is left intact),
  *   130/143 interrupted by SIGINT/SIGTERM. */
 #include "ckpt.h"
+#include "cli.h"
 #include "layers.h"
 #include "loader.h"
 #include "model.h"
@@ -60,9 +61,9 @@ static const char usage_line[] =
     "       [--valid FILE] [--eval-every N] [--best CKPT] [--split NAME] [--metrics FILE]\n"
     "       [--metrics-format tsv|jsonl] [--log-every N] [--progress] [file...]";
 
-static void usage(void)
+static void usage(FILE *fp)
 {
-    printf("usage: train-step %s\n\n", usage_line);
+    fprintf(fp, "usage: train-step %s\n\n", usage_line);
     fputs(
         "Train MoleBLEND on moleblend.mol records (relation-build [+ blend-mask] output).\n"
         "  --pretrain            blend-then-predict pretraining (default)\n"
@@ -95,13 +96,12 @@ static void usage(void)
         "  --split NAME          train only on records whose split is NAME\n"
         "  --valid-split NAME    evaluate only records of --valid whose split is NAME\n"
         "  --metrics FILE        one row per --log-every updates and per evaluation\n"
-        "  --metrics-format F    tsv (default) or jsonl (default for *.jsonl / *.json)\n"
-        "  --progress            progress on stderr even when it is not a terminal\n"
-        "  -k, --keep-going      skip bad records (counted; exit 1 at the end)\n"
-        "  -q, -v                less / more on stderr\n"
-        "SIGINT/SIGTERM: stop after the current update, write --save, exit 128+signal.\n"
-        "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O, 4 NaN/Inf (step and batch named).\n",
-        stdout);
+        "  --metrics-format F    tsv (default) or jsonl (default for *.jsonl / *.json)\n",
+        fp);
+    cli_usage(fp, CLI_KEEP | CLI_PROGRESS, 22);
+    fputs("SIGINT/SIGTERM: stop after the current update, write --save, exit 128+signal.\n"
+          "Exit: 0 ok, 1 bad record, 2 usage, 3 I/O, 4 NaN/Inf (step and batch named).\n",
+          fp);
 }
 
 enum { OBJ_PRETRAIN = 0, OBJ_FINETUNE = 1 };
@@ -166,10 +166,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
     enum { O_PRE = 256, O_FT, O_TASK, O_LABELS, O_CONFIG, O_INIT, O_RESUME, O_MODE, O_BATCH,
            O_MAXAT, O_SHUF, O_SEED, O_STEPS, O_EPOCHS, O_LR, O_WARM, O_DECAY, O_MINLR, O_WD,
            O_CLIP, O_LW, O_DROP, O_THREADS, O_SAVE, O_SAVEEV, O_VALID, O_EVALEV, O_BEST, O_SPLIT,
-           O_VSPLIT, O_METRICS, O_MFMT, O_LOGEV, O_PROGRESS };
+           O_VSPLIT, O_METRICS, O_MFMT, O_LOGEV };
     static const struct option lo[] = {
-        {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
-        {"keep-going", no_argument, 0, 'k'}, {"force", no_argument, 0, 'f'},
+        CLI_LONG_BASE, CLI_LONG_KEEP, CLI_LONG_FORCE, CLI_LONG_PROGRESS,
         {"pretrain", no_argument, 0, O_PRE}, {"finetune", no_argument, 0, O_FT},
         {"task", required_argument, 0, O_TASK}, {"labels", required_argument, 0, O_LABELS},
         {"config", required_argument, 0, O_CONFIG}, {"init", required_argument, 0, O_INIT},
@@ -187,8 +186,8 @@ static void parse_opts(struct opts *o, int argc, char **argv)
         {"split", required_argument, 0, O_SPLIT}, {"valid-split", required_argument, 0, O_VSPLIT},
         {"metrics", required_argument, 0, O_METRICS},
         {"metrics-format", required_argument, 0, O_MFMT},
-        {"log-every", required_argument, 0, O_LOGEV}, {"progress", no_argument, 0, O_PROGRESS},
-        {0, 0, 0, 0}};
+        {"log-every", required_argument, 0, O_LOGEV}, {0, 0, 0, 0}};
+    struct cli co = CLI_INIT(usage_line);
     int c, mfmt = -1;
     memset(o, 0, sizeof *o);
     o->objective = OBJ_PRETRAIN;
@@ -205,14 +204,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
     o->clip = 5.0;
     o->log_every = 1;
     o->lw[0] = 6.0, o->lw[1] = 0.1, o->lw[2] = 0.1, o->lw[3] = 0.5;
-    while ((c = getopt_long(argc, argv, "hVkfqv", lo, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lo, NULL)) != -1) {
         switch (c) {
-        case 'h': usage(); exit(0);
-        case 'V': printf("train-step %s\n", TRAIN_VERSION); exit(0);
-        case 'k': o->keep_going = 1; break;
-        case 'f': break;
-        case 'q': verbosity = 0; break;
-        case 'v': verbosity++; break;
         case O_PRE: o->objective = OBJ_PRETRAIN; break;
         case O_FT: o->objective = OBJ_FINETUNE; break;
         case O_TASK:
@@ -276,10 +270,11 @@ static void parse_opts(struct opts *o, int argc, char **argv)
                 eusage(usage_line, "--metrics-format must be tsv or jsonl");
             break;
         case O_LOGEV: o->log_every = (int)estrtoll(optarg, "--log-every", 1, 1 << 30); break;
-        case O_PROGRESS: o->progress = 1; break;
-        default: eusage(usage_line, "unknown option");
+        default: cli_common(&co, c, argc, argv, usage, TRAIN_VERSION); /* -f: accepted, no-op */
         }
     }
+    o->keep_going = co.keep;
+    o->progress = co.progress;
     for (int i = 0; i < 4; i++)
         if (!(o->lw[i] >= 0 && isfinite(o->lw[i])))
             eusage(usage_line, "--loss-weights must be finite and >= 0");

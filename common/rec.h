@@ -80,7 +80,6 @@ struct rec_writer {
     FILE *fp;
     const char *name;
     int own_fp;
-    char *vbuf;            /* stdio buffer of an owned file (stdout uses a static one) */
     int err;               /* sticky: set on the first write error */
     msgpack_sbuffer sb;
     msgpack_packer pk;
