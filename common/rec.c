@@ -373,11 +373,14 @@ int rec_writer_open(struct rec_writer *w, const char *path, int zstd_level)
     /* stdout, the pipe between stages: one write per 128 KiB, not per 4 KiB st_blksize (a
      * stage writes ~5 KB per molecule; relation-build runs 15% faster). glibc ignores the size
      * unless given the buffer, which must live as long as the process (stdio flushes stdout at
-     * exit). Called before any output on stdout, as setvbuf requires. Files keep stdio's
-     * default: mpk-shard may hold thousands open. */
+     * exit). Only by the first stdout writer of the process, before any output on stdout,
+     * as setvbuf requires. Files keep stdio's default: mpk-shard may hold thousands open. */
     static char stdout_buf[REC_WRITE_BUF];
-    if (!w->own_fp)
+    static int stdout_buffered;
+    if (!w->own_fp && !stdout_buffered) {
         setvbuf(w->fp, stdout_buf, _IOFBF, REC_WRITE_BUF);
+        stdout_buffered = 1;
+    }
     msgpack_sbuffer_init(&w->sb);
     msgpack_packer_init(&w->pk, &w->sb, msgpack_sbuffer_write);
     if (zstd_level > 0) {

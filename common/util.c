@@ -115,7 +115,7 @@ void *ecalloc(size_t nmemb, size_t size)
 
 /* Blocks of 4 MiB and more are anonymous mappings with their data on a 2 MiB boundary and
  * transparent huge pages asked for (madvise, the kernel's default THP mode): a `base` model's
- * arenas fault in 2 MiB at a time, not 4 KiB (train-step start-up 15 s -> 6 s), and big GEMM
+ * arenas fault in 2 MiB at a time, not 4 KiB (start-up of train-step 11 s -> 2 s), and big GEMM
  * operands need 512x fewer TLB entries. Smaller blocks come from calloc. The mapping (or
  * calloc pointer) and its length (0 for calloc) sit in the 64 bytes below the data. */
 enum { BIG_HDR = 64, BIG_HUGE = 2 << 20 };
