@@ -289,81 +289,71 @@ int main(int argc, char **argv)
     struct progress pg;
     progress_init(&pg, co.progress, 0, "molecules");
     double cpu0 = util_cpu(), wall0 = util_now(); /* after start-up: model init, checkpoint */
-    int nf = argc - optind;
     uint64_t nin = 0;
-    for (int f = 0; f < (nf > 0 ? nf : 1) && !ret; f++) {
-        const char *path = nf > 0 ? argv[optind + f] : "-";
-        struct rec_reader r;
-        msgpack_object *o;
-        int rr;
-        if (rec_reader_open(&r, path, 0)) {
-            ret = EXIT_IO;
-            break;
-        }
-        r.want_schema = MOL_SCHEMA;
-        r.want_version = MOL_VERSION;
-        while ((rr = rec_read_next(&r, &o)) == 1) {
-            struct item *it = &E.items[E.nitems];
-            const char *err = NULL;
-            nin++;
-            msgpack_sbuffer_init(&it->sb);
-            msgpack_packer pk;
-            msgpack_packer_init(&pk, &it->sb, msgpack_sbuffer_write);
-            msgpack_pack_object(&pk, *o);
-            msgpack_unpacked_init(&it->up);
-            it->idx = r.index - 1;
-            it->src = r.name;
-            if (msgpack_unpack_next(&it->up, it->sb.data, it->sb.size, NULL) !=
-                    MSGPACK_UNPACK_SUCCESS ||
-                mol_unpack(&it->m, &it->up.data, 1, &err)) {
-                weprintf("%s: record %llu: %s", r.name, (unsigned long long)it->idx,
-                         err ? err : "cannot copy record");
-                item_clear(it);
-                E.bad++;
-                if (!E.keep_going) {
-                    ret = EXIT_DATA;
-                    break;
-                }
-                continue;
-            }
-            /* the encoder's outputs of an earlier run are replaced */
-            mol_drop(&it->m, MOL_F_emb);
-            mol_drop(&it->m, MOL_F_aemb);
-            mol_drop(&it->m, MOL_F_pred);
-            if (!E.max_fixed && it->m.n > (uint32_t)E.cfg.max_atoms) {
-                /* a larger molecule than the model was sized for: encode what is pending, then
-                 * grow the activations (the parameters do not depend on max_atoms) */
-                struct item cur = *it;
-                memset(it, 0, sizeof *it);
-                if ((ret = flush(&E, &w)) == 0) {
-                    int grow = E.cfg.max_atoms * 2;
-                    E.cfg.max_atoms = grow > (int)cur.m.n ? grow : (int)cur.m.n;
-                    if (E.cfg.max_atoms > MOL_MAX_ATOMS_HARD)
-                        E.cfg.max_atoms = MOL_MAX_ATOMS_HARD;
-                    if (verbosity >= 2)
-                        weprintf("record %llu: %u atoms, model resized for %d atoms",
-                                 (unsigned long long)cur.idx, cur.m.n, E.cfg.max_atoms);
-                    ret = setup_model(&E);
-                }
-                E.items[0] = cur;
-                if (ret) {
-                    item_clear(&E.items[0]);
-                    break;
-                }
-                it = &E.items[0];
-            }
-            E.nitems++;
-            if (E.nitems == E.cap && (ret = flush(&E, &w)))
+    struct rec_inputs in;
+    msgpack_object *o;
+    /* batches run across input files: an item keeps its own copy of the record, and its
+     * source name (argv or "<stdin>") outlives the reader */
+    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, E.keep_going);
+    const struct rec_reader *rd = &in.r;
+    while (rec_inputs_next(&in, &o) == 1) {
+        struct item *it = &E.items[E.nitems];
+        const char *err = NULL;
+        nin++;
+        msgpack_sbuffer_init(&it->sb);
+        msgpack_packer pk;
+        msgpack_packer_init(&pk, &it->sb, msgpack_sbuffer_write);
+        msgpack_pack_object(&pk, *o);
+        msgpack_unpacked_init(&it->up);
+        it->idx = rd->index - 1;
+        it->src = rd->name;
+        if (msgpack_unpack_next(&it->up, it->sb.data, it->sb.size, NULL) !=
+                MSGPACK_UNPACK_SUCCESS ||
+            mol_unpack(&it->m, &it->up.data, 1, &err)) {
+            weprintf("%s: record %llu: %s", rd->name, (unsigned long long)it->idx,
+                     err ? err : "cannot copy record");
+            item_clear(it);
+            E.bad++;
+            if (!E.keep_going) {
+                ret = EXIT_DATA;
                 break;
-            progress_update(&pg, E.nout);
+            }
+            continue;
         }
-        /* items refer to r.name: encode them before the reader goes away */
-        if (!ret && E.nitems)
-            ret = flush(&E, &w);
-        if (rr < 0 && !ret)
-            ret = rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
-        rec_reader_close(&r);
+        /* the encoder's outputs of an earlier run are replaced */
+        mol_drop(&it->m, MOL_F_emb);
+        mol_drop(&it->m, MOL_F_aemb);
+        mol_drop(&it->m, MOL_F_pred);
+        if (!E.max_fixed && it->m.n > (uint32_t)E.cfg.max_atoms) {
+            /* a larger molecule than the model was sized for: encode what is pending, then
+             * grow the activations (the parameters do not depend on max_atoms) */
+            struct item cur = *it;
+            memset(it, 0, sizeof *it);
+            if ((ret = flush(&E, &w)) == 0) {
+                int grow = E.cfg.max_atoms * 2;
+                E.cfg.max_atoms = grow > (int)cur.m.n ? grow : (int)cur.m.n;
+                if (E.cfg.max_atoms > MOL_MAX_ATOMS_HARD)
+                    E.cfg.max_atoms = MOL_MAX_ATOMS_HARD;
+                if (verbosity >= 2)
+                    weprintf("record %llu: %u atoms, model resized for %d atoms",
+                             (unsigned long long)cur.idx, cur.m.n, E.cfg.max_atoms);
+                ret = setup_model(&E);
+            }
+            E.items[0] = cur;
+            if (ret) {
+                item_clear(&E.items[0]);
+                break;
+            }
+            it = &E.items[0];
+        }
+        E.nitems++;
+        if (E.nitems == E.cap && (ret = flush(&E, &w)))
+            break;
+        progress_update(&pg, E.nout);
     }
+    if (!ret && E.nitems)
+        ret = flush(&E, &w);
+    ret = rec_inputs_close(&in, ret);
     progress_done(&pg, E.nout);
     for (int i = 0; i < E.nitems; i++)
         item_clear(&E.items[i]);

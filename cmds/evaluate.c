@@ -163,115 +163,102 @@ int main(int argc, char **argv)
     }
 
     uint64_t nin = 0, nbad = 0, nskip = 0;
-    int nfiles = argc - optind > 0 ? argc - optind : 1;
-    for (int fi = 0; fi < nfiles && !(ret && !keep); fi++) {
-        const char *path = optind < argc ? argv[optind + fi] : "-";
-        struct rec_reader r;
-        msgpack_object *obj;
-        int rr = 0;
-        if (rec_reader_open(&r, path, 0)) {
-            ret = EXIT_IO;
-            break;
-        }
-        r.want_schema = MOL_SCHEMA;
-        r.want_version = MOL_VERSION;
-        while ((rr = rec_read_next(&r, &obj)) == 1) {
-            struct mol m;
-            const char *err = NULL;
-            int code = EXIT_DATA;
-            char msg[160];
-            nin++;
-            if (mol_unpack(&m, obj, 0, &err))
-                goto bad;
-            if (split && (!m.split || strcmp(m.split, split))) {
-                nskip++;
-                mol_free(&m);
-                continue;
-            }
-            if (!ntask) { /* default: the label keys of the first record */
-                for (uint32_t i = 0; i < m.nlab && ntask < EVAL_MAX_TASKS; i++) {
-                    tasks = erealloc(tasks, (ntask + 1) * sizeof *tasks);
-                    memset(&tasks[ntask], 0, sizeof *tasks);
-                    tasks[ntask++].name = estrdup(m.lab[i].key);
-                }
-                if (!ntask) {
-                    err = "record has no labels (and no --labels given)";
-                    goto bad;
-                }
-            }
-            const float *pred = (const float *)(pf == MOL_F_pred ? m.pred : NULL);
-            size_t plen = m.len[pf];
-            if (pf != MOL_F_pred) { /* any other f32 key */
-                switch (pf) {
-#define X(f, t, rt, key, len)                                                                      \
-    case MOL_F_##f:                                                                                \
-        pred = (const float *)(const void *)m.f;                                                   \
-        break;
-                    MOL_ARRAYS(X)
-#undef X
-                }
-            }
-            if (!pred) {
-                snprintf(msg, sizeof msg, "no '%s' (run encode with a fine-tuned checkpoint)",
-                         pred_key);
-                err = msg;
-                goto bad;
-            }
-            if (plen != ntask) {
-                snprintf(msg, sizeof msg, "'%s' has %zu values but %zu labels are evaluated",
-                         pred_key, plen, ntask);
-                err = msg;
-                goto bad;
-            }
-            if (nrec == cap) {
-                cap = cap ? 2 * cap : 256;
-                for (size_t t = 0; t < ntask; t++) {
-                    tasks[t].pred = erealloc(tasks[t].pred, emul(cap, sizeof(double)));
-                    tasks[t].lab = erealloc(tasks[t].lab, emul(cap, sizeof(double)));
-                }
-            }
-            for (size_t t = 0; t < ntask; t++) {
-                const struct mol_label *l = mol_get_label(&m, tasks[t].name);
-                double v;
-                if (!l) {
-                    snprintf(msg, sizeof msg, "no label '%.100s'", tasks[t].name);
-                    err = msg;
-                    goto bad;
-                }
-                if (label_value(l, cls, &v) || (cls && !isnan(v) && v != 0 && v != 1)) {
-                    snprintf(msg, sizeof msg, "label '%.80s' is not %s", tasks[t].name,
-                             cls ? "0, 1 or missing" : "a number or missing");
-                    err = msg;
-                    goto bad;
-                }
-                if (!isfinite(pred[t])) {
-                    snprintf(msg, sizeof msg, "%s[%zu] is not finite", pred_key, t);
-                    err = msg;
-                    code = EXIT_NUMERIC;
-                    goto bad;
-                }
-                tasks[t].pred[nrec] = pred[t];
-                tasks[t].lab[nrec] = v;
-            }
-            nrec++;
+    struct rec_inputs in;
+    msgpack_object *obj;
+    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, keep);
+    const struct rec_reader *rd = &in.r; /* names the current record in messages */
+    while (rec_inputs_next(&in, &obj) == 1) {
+        struct mol m;
+        const char *err = NULL;
+        int code = EXIT_DATA;
+        char msg[160];
+        nin++;
+        if (mol_unpack(&m, obj, 0, &err))
+            goto bad;
+        if (split && (!m.split || strcmp(m.split, split))) {
+            nskip++;
             mol_free(&m);
             continue;
-        bad:
-            weprintf("%s: record %llu%s%s%s: %s", r.name, (unsigned long long)(r.index - 1),
-                     m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", err);
-            mol_free(&m);
-            nbad++;
-            if (ret != EXIT_NUMERIC)
-                ret = code;
-            if (!keep)
-                break;
         }
-        if (rr < 0)
-            ret = rec_reader_io_error(&r) ? EXIT_IO : (ret ? ret : EXIT_DATA);
-        rec_reader_close(&r);
-        if (ret == EXIT_IO)
+        if (!ntask) { /* default: the label keys of the first record */
+            for (uint32_t i = 0; i < m.nlab && ntask < EVAL_MAX_TASKS; i++) {
+                tasks = erealloc(tasks, (ntask + 1) * sizeof *tasks);
+                memset(&tasks[ntask], 0, sizeof *tasks);
+                tasks[ntask++].name = estrdup(m.lab[i].key);
+            }
+            if (!ntask) {
+                err = "record has no labels (and no --labels given)";
+                goto bad;
+            }
+        }
+        const float *pred = (const float *)(pf == MOL_F_pred ? m.pred : NULL);
+        size_t plen = m.len[pf];
+        if (pf != MOL_F_pred) { /* any other f32 key */
+            switch (pf) {
+#define X(f, t, rt, key, len)                                                                      \
+case MOL_F_##f:                                                                                \
+    pred = (const float *)(const void *)m.f;                                                   \
+    break;
+                MOL_ARRAYS(X)
+#undef X
+            }
+        }
+        if (!pred) {
+            snprintf(msg, sizeof msg, "no '%s' (run encode with a fine-tuned checkpoint)",
+                     pred_key);
+            err = msg;
+            goto bad;
+        }
+        if (plen != ntask) {
+            snprintf(msg, sizeof msg, "'%s' has %zu values but %zu labels are evaluated",
+                     pred_key, plen, ntask);
+            err = msg;
+            goto bad;
+        }
+        if (nrec == cap) {
+            cap = cap ? 2 * cap : 256;
+            for (size_t t = 0; t < ntask; t++) {
+                tasks[t].pred = erealloc(tasks[t].pred, emul(cap, sizeof(double)));
+                tasks[t].lab = erealloc(tasks[t].lab, emul(cap, sizeof(double)));
+            }
+        }
+        for (size_t t = 0; t < ntask; t++) {
+            const struct mol_label *l = mol_get_label(&m, tasks[t].name);
+            double v;
+            if (!l) {
+                snprintf(msg, sizeof msg, "no label '%.100s'", tasks[t].name);
+                err = msg;
+                goto bad;
+            }
+            if (label_value(l, cls, &v) || (cls && !isnan(v) && v != 0 && v != 1)) {
+                snprintf(msg, sizeof msg, "label '%.80s' is not %s", tasks[t].name,
+                         cls ? "0, 1 or missing" : "a number or missing");
+                err = msg;
+                goto bad;
+            }
+            if (!isfinite(pred[t])) {
+                snprintf(msg, sizeof msg, "%s[%zu] is not finite", pred_key, t);
+                err = msg;
+                code = EXIT_NUMERIC;
+                goto bad;
+            }
+            tasks[t].pred[nrec] = pred[t];
+            tasks[t].lab[nrec] = v;
+        }
+        nrec++;
+        mol_free(&m);
+        continue;
+    bad:
+        weprintf("%s: record %llu%s%s%s: %s", rd->name, (unsigned long long)(rd->index - 1),
+                 m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", err);
+        mol_free(&m);
+        nbad++;
+        if (ret != EXIT_NUMERIC)
+            ret = code;
+        if (!keep)
             break;
     }
+    ret = rec_inputs_close(&in, ret);
     size_t ngood = nrec; /* good records read (the summary adds up: in = good + skipped + bad) */
     if (ret != EXIT_OK && !keep) {
         nrec = 0; /* strict mode: no metrics from a partial read */

@@ -113,76 +113,63 @@ int main(int argc, char **argv)
     struct perceive per;
     struct buf kb = {0};
     perceive_init(&per);
-    int nfiles = argc - optind > 0 ? argc - optind : 1;
-    for (int fi = 0; fi < nfiles && !(ret && !keep); fi++) {
-        const char *path = optind < argc ? argv[optind + fi] : "-";
-        struct rec_reader r;
-        msgpack_object *obj;
-        int rr;
-        if (rec_reader_open(&r, path, 0)) {
+    struct rec_inputs in;
+    msgpack_object *robj;
+    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, keep);
+    struct rec_reader *rd = &in.r; /* names the current record in messages */
+    while (rec_inputs_next(&in, &robj) == 1) {
+        struct mol m;
+        const char *err = NULL;
+        char ebuf[256];
+        nin++;
+        kb.len = 0;
+        if (mol_unpack(&m, robj, 0, &err)) {
+            snprintf(ebuf, sizeof ebuf, "%s", err);
+            goto bad;
+        }
+        if (mode == 0) {
+            struct scaffold_stats st;
+            int rc;
+            if (!input_arom && !perceive_run(&m, &per, ebuf, sizeof ebuf)) {
+                rc = scaffold_key_perceived(&m, &per, &kb, &st, ebuf, sizeof ebuf);
+            } else {
+                if (!input_arom) {
+                    nnoperc++;
+                    if (verbosity >= 2)
+                        weprintf("%s: record %llu: perception failed (%s): scaffold from "
+                                 "input aromaticity", rd->name,
+                                 (unsigned long long)(rd->index - 1), ebuf);
+                }
+                rc = scaffold_key_input(&m, &kb, &st, ebuf, sizeof ebuf);
+            }
+            if (rc)
+                goto bad;
+            ncapped += st.capped;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 1024;
+            keys = erealloc(keys, emul(cap, sizeof *keys));
+            ids = erealloc(ids, emul(cap, sizeof *ids));
+        }
+        keys[n] = estrdup(mode == 0 && kb.p ? kb.p : "");
+        ids[n] = estrdup(m.id ? m.id : "");
+        n++;
+        mol_free(&m);
+        if (rec_write_object(&sw, robj)) {
             ret = EXIT_IO;
             break;
         }
-        r.want_schema = MOL_SCHEMA;
-        r.want_version = MOL_VERSION;
-        while ((rr = rec_read_next(&r, &obj)) == 1) {
-            struct mol m;
-            const char *err = NULL;
-            char ebuf[256];
-            nin++;
-            kb.len = 0;
-            if (mol_unpack(&m, obj, 0, &err)) {
-                snprintf(ebuf, sizeof ebuf, "%s", err);
-                goto bad;
-            }
-            if (mode == 0) {
-                struct scaffold_stats st;
-                int rc;
-                if (!input_arom && !perceive_run(&m, &per, ebuf, sizeof ebuf)) {
-                    rc = scaffold_key_perceived(&m, &per, &kb, &st, ebuf, sizeof ebuf);
-                } else {
-                    if (!input_arom) {
-                        nnoperc++;
-                        if (verbosity >= 2)
-                            weprintf("%s: record %llu: perception failed (%s): scaffold from "
-                                     "input aromaticity", r.name,
-                                     (unsigned long long)(r.index - 1), ebuf);
-                    }
-                    rc = scaffold_key_input(&m, &kb, &st, ebuf, sizeof ebuf);
-                }
-                if (rc)
-                    goto bad;
-                ncapped += st.capped;
-            }
-            if (n == cap) {
-                cap = cap ? 2 * cap : 1024;
-                keys = erealloc(keys, emul(cap, sizeof *keys));
-                ids = erealloc(ids, emul(cap, sizeof *ids));
-            }
-            keys[n] = estrdup(mode == 0 && kb.p ? kb.p : "");
-            ids[n] = estrdup(m.id ? m.id : "");
-            n++;
-            mol_free(&m);
-            if (rec_write_object(&sw, obj)) {
-                ret = EXIT_IO;
-                break;
-            }
-            continue;
-        bad:
-            weprintf("%s: record %llu%s%s%s: %s", r.name, (unsigned long long)(r.index - 1),
-                     m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", ebuf);
-            mol_free(&m);
-            nbad++;
-            ret = EXIT_DATA;
-            if (!keep)
-                break;
-        }
-        if (rr < 0)
-            ret = rec_reader_io_error(&r) ? EXIT_IO : EXIT_DATA;
-        rec_reader_close(&r);
-        if (ret == EXIT_IO)
+        continue;
+    bad:
+        weprintf("%s: record %llu%s%s%s: %s", rd->name, (unsigned long long)(rd->index - 1),
+                 m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", ebuf);
+        mol_free(&m);
+        nbad++;
+        ret = EXIT_DATA;
+        if (!keep)
             break;
     }
+    ret = rec_inputs_close(&in, ret);
     perceive_free(&per);
     buf_free(&kb);
     if (rec_writer_close(&sw))

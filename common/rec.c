@@ -351,6 +351,58 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj)
     }
 }
 
+/* ------------------------------------------------------------------ inputs */
+
+void rec_inputs_open(struct rec_inputs *in, char *const *files, int nfiles, const char *schema,
+                     int version, int keep_going)
+{
+    memset(in, 0, sizeof *in);
+    in->files = files;
+    in->nfiles = nfiles > 0 ? nfiles : 0;
+    in->schema = schema;
+    in->version = version;
+    in->keep_going = keep_going;
+}
+
+int rec_inputs_next(struct rec_inputs *in, msgpack_object **obj)
+{
+    for (;;) {
+        if (!in->open) {
+            int n = in->nfiles ? in->nfiles : 1;
+            if (in->next >= n || in->status == EXIT_IO || (in->status && !in->keep_going))
+                return 0;
+            const char *path = in->nfiles ? in->files[in->next] : "-";
+            in->next++;
+            if (rec_reader_open(&in->r, path, 0)) {
+                in->status = EXIT_IO;
+                return 0;
+            }
+            in->r.want_schema = in->schema;
+            in->r.want_version = in->version;
+            in->open = 1;
+        }
+        int rr = rec_read_next(&in->r, obj);
+        if (rr == 1)
+            return 1;
+        if (rr < 0) /* truncated or malformed stream, or a read error: reported by the reader */
+            in->status = rec_reader_io_error(&in->r) ? EXIT_IO
+                         : in->status > EXIT_DATA   ? in->status
+                                                    : EXIT_DATA;
+        rec_reader_close(&in->r);
+        in->open = 0;
+    }
+}
+
+int rec_inputs_close(struct rec_inputs *in, int status)
+{
+    if (in->open)
+        rec_reader_close(&in->r);
+    in->open = 0;
+    if (status == EXIT_IO || in->status == EXIT_IO)
+        return EXIT_IO;
+    return status ? status : in->status;
+}
+
 /* ------------------------------------------------------------------ writer */
 
 enum { REC_WRITE_BUF = 1 << 17 };

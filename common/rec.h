@@ -76,6 +76,33 @@ int rec_read_next(struct rec_reader *r, msgpack_object **obj);
 int rec_reader_io_error(const struct rec_reader *r);
 void rec_reader_close(struct rec_reader *r);
 
+/* The records of several inputs in turn (none = stdin), the outer loop of every stream tool:
+ *     struct rec_inputs in;
+ *     rec_inputs_open(&in, files, nfiles, MOL_SCHEMA, MOL_VERSION, keep_going);
+ *     while (rec_inputs_next(&in, &obj) == 1) {
+ *         ... in.r.name and in.r.index - 1 name the record ...
+ *         bad record: report it, ret = EXIT_DATA, and `if (!keep_going) break;`
+ *     }
+ *     ret = rec_inputs_close(&in, ret);
+ * A file that cannot be opened, or a read error, ends the input (exit 3); a truncated or
+ * malformed stream (reported by the reader) is bad data (exit 1), and with keep_going the
+ * next file is read. rec_inputs_close closes what is open and returns the exit status: EXIT_IO
+ * if the caller's status or the inputs' is EXIT_IO, else the caller's if not EXIT_OK (e.g.
+ * EXIT_DATA, EXIT_NUMERIC), else the inputs'. */
+struct rec_inputs {
+    char *const *files;
+    int nfiles, next, open, keep_going;
+    const char *schema;
+    int version;
+    int status; /* EXIT_OK, EXIT_DATA or EXIT_IO of the streams themselves */
+    struct rec_reader r;
+};
+void rec_inputs_open(struct rec_inputs *in, char *const *files, int nfiles, const char *schema,
+                     int version, int keep_going);
+/* 1: *obj is the next data record (valid until the next call); 0: no more input. */
+int rec_inputs_next(struct rec_inputs *in, msgpack_object **obj);
+int rec_inputs_close(struct rec_inputs *in, int status);
+
 struct rec_writer {
     FILE *fp;
     const char *name;

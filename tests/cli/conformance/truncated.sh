@@ -69,3 +69,19 @@ for t in $STREAM_TOOLS; do
     [ $rc -eq 1 ] || { cat err.txt >&2; fail "$t on a cut header: exit $rc"; }
     grep_q "record 0: " err.txt
 done
+# several inputs (rec_inputs): a truncated first file stops a strict run there (exit 1, the
+# complete records before the cut written); with -k the next file is read too (exit 1)
+fuzz-mol truncate -1 rel.mpk > cut.mpk
+n=$(count_recs rel.mpk)
+for t in relation-build blend-mask encode split; do
+    cmd=$(conf_cmd $t)
+    [ $t = relation-build ] && { fuzz-mol truncate -1 mol.mpk > cut.mpk; n=$(count_recs mol.mpk); }
+    [ $t = blend-mask ] && { fuzz-mol truncate -1 rel.mpk > cut.mpk; n=$(count_recs rel.mpk); }
+    good=$(conf_input $t)
+    expect_code 1 $cmd cut.mpk "$good" > out.bin 2> err.txt
+    grep_q "^$t: cut.mpk: record $((n - 1)): .*truncated" err.txt
+    [ $t = split ] || [ "$(count_recs out.bin)" -eq $((n - 1)) ] || fail "$t strict: records out"
+    expect_code 1 ${cmd/-q/-k} cut.mpk "$good" > out.bin 2> err.txt
+    grep_q "^$t: cut.mpk: record $((n - 1)): .*truncated" err.txt
+    [ "$(count_recs out.bin)" -eq $((2 * n - 1)) ] || fail "$t -k: $(count_recs out.bin) records out, want $((2 * n - 1))"
+done
