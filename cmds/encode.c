@@ -101,14 +101,12 @@ static int check_one(struct enc *E, struct item *it)
     const struct mol *p = &it->m;
     struct batch_opts bo = {0, MODE_2D, NULL};
     if (it->m.mode != MODE_2D && !E->m.cfg.has_3d) {
-        weprintf("%s: record %llu: 3D or blended input but the checkpoint has no 3D module "
-                 "(use --mode 2d)",
-                 it->src, (unsigned long long)it->idx);
+        werecord(it->src, it->idx, it->m.id,
+                 "3D or blended input but the checkpoint has no 3D module (use --mode 2d)");
         return -1;
     }
     if (batch_build(&E->b, &p, 1, &bo, err, sizeof err)) {
-        weprintf("%s: record %llu%s%s%s: %s%s", it->src, (unsigned long long)it->idx,
-                 p->id ? " (id=" : "", p->id ? p->id : "", p->id ? ")" : "",
+        werecord(it->src, it->idx, p->id, "%s%s",
                  strncmp(err, "molecule 0: ", 12) ? err : err + 12,
                  p->n > (uint32_t)E->b.max_atoms ? " (raise --max-atoms)" : "");
         return -1;
@@ -310,8 +308,7 @@ int main(int argc, char **argv)
         if (msgpack_unpack_next(&it->up, it->sb.data, it->sb.size, NULL) !=
                 MSGPACK_UNPACK_SUCCESS ||
             mol_unpack(&it->m, &it->up.data, 1, &err)) {
-            weprintf("%s: record %llu: %s", rd->name, (unsigned long long)it->idx,
-                     err ? err : "cannot copy record");
+            werecord(rd->name, it->idx, NULL, "%s", err ? err : "cannot copy record");
             item_clear(it);
             E.bad++;
             if (!E.keep_going) {

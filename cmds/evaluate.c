@@ -249,8 +249,7 @@ case MOL_F_##f:                                                                 
         mol_free(&m);
         continue;
     bad:
-        weprintf("%s: record %llu%s%s%s: %s", rd->name, (unsigned long long)(rd->index - 1),
-                 m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", err);
+        werecord(rd->name, rd->index - 1, m.id, "%s", err);
         mol_free(&m);
         nbad++;
         if (ret != EXIT_NUMERIC)

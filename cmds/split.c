@@ -136,9 +136,8 @@ int main(int argc, char **argv)
                 if (!input_arom) {
                     nnoperc++;
                     if (verbosity >= 2)
-                        weprintf("%s: record %llu: perception failed (%s): scaffold from "
-                                 "input aromaticity", rd->name,
-                                 (unsigned long long)(rd->index - 1), ebuf);
+                        werecord(rd->name, rd->index - 1, m.id,
+                             "perception failed (%s): scaffold from input aromaticity", ebuf);
                 }
                 rc = scaffold_key_input(&m, &kb, &st, ebuf, sizeof ebuf);
             }
@@ -161,8 +160,7 @@ int main(int argc, char **argv)
         }
         continue;
     bad:
-        weprintf("%s: record %llu%s%s%s: %s", rd->name, (unsigned long long)(rd->index - 1),
-                 m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "", ebuf);
+        werecord(rd->name, rd->index - 1, m.id, "%s", ebuf);
         mol_free(&m);
         nbad++;
         ret = EXIT_DATA;

@@ -462,9 +462,8 @@ static int build_batch(struct run *R, struct batch *b, const struct loader *ld, 
             kept++;
             continue;
         }
-        weprintf("%s: record %llu%s%s%s: %s", loader_file_name(ld, src[i].file),
-                 (unsigned long long)src[i].index, p->id ? " (id=" : "", p->id ? p->id : "",
-                 p->id ? ")" : "", strncmp(err, "molecule 0: ", 12) ? err : err + 12);
+        werecord(loader_file_name(ld, src[i].file), src[i].index, p->id, "%s",
+                 strncmp(err, "molecule 0: ", 12) ? err : err + 12);
         mol_free(&mols[i]);
         R->bad++;
         if (!o->keep_going) {
@@ -495,9 +494,8 @@ static int check_labels(struct run *R, struct batch *b, const struct loader *ld,
             if (*y == -1.0f)
                 *y = NAN;
             else if (!isnan(*y) && *y != 0.0f && *y != 1.0f) {
-                weprintf("%s: record %llu (id=%s): label '%s' = %g is not 0, 1 or -1 (missing)",
-                         loader_file_name(ld, src[i].file), (unsigned long long)src[i].index,
-                         mols[i].id ? mols[i].id : "?", R->labels[t], (double)*y);
+                werecord(loader_file_name(ld, src[i].file), src[i].index, mols[i].id,
+                         "label '%s' = %g is not 0, 1 or -1 (missing)", R->labels[t], (double)*y);
                 return -1;
             }
         }

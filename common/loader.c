@@ -80,7 +80,7 @@ static int read_one(struct loader *l, struct mol *m, struct loader_src *src)
         const char *err = NULL;
         uint64_t idx = l->r.index - 1;
         if (mol_unpack(m, o, 0, &err)) {
-            weprintf("%s: record %llu: %s", l->r.name, (unsigned long long)idx, err);
+            werecord(l->r.name, idx, NULL, "%s", err);
             mol_free(m);
             l->bad++;
             if (l->o.keep_going)
@@ -102,7 +102,7 @@ static int read_one(struct loader *l, struct mol *m, struct loader_src *src)
             continue;
         }
         if (m->n == 0) {
-            weprintf("%s: record %llu: molecule has no atoms", l->r.name, (unsigned long long)idx);
+            werecord(l->r.name, idx, m->id, "molecule has no atoms");
             mol_free(m);
             l->bad++;
             if (l->o.keep_going)

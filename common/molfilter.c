@@ -16,9 +16,7 @@ int molfilter_run(struct molfilter *f, char *const *files, int nfiles, struct re
         const char *err = NULL;
         f->nin++;
         if (mol_unpack(&m, obj, 1, &err) || fn(&m, ctx, &err)) {
-            weprintf("%s: record %llu%s%s%s: %s", in.r.name, (unsigned long long)(in.r.index - 1),
-                     m.id ? " (id=" : "", m.id ? m.id : "", m.id ? ")" : "",
-                     err ? err : "bad record");
+            werecord(in.r.name, in.r.index - 1, m.id, "%s", err ? err : "bad record");
             mol_free(&m);
             f->nbad++;
             ret = EXIT_DATA;

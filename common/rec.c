@@ -84,7 +84,7 @@ int rec_reader_io_error(const struct rec_reader *r)
 
 static int rd_error(struct rec_reader *r, const char *what)
 {
-    weprintf("%s: record %llu: %s", r->name, (unsigned long long)r->index, what);
+    werecord(r->name, r->index, NULL, "%s", what);
     return -1;
 }
 

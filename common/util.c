@@ -39,6 +39,17 @@ void weprintf(const char *fmt, ...)
     va_end(ap);
 }
 
+void werecord(const char *src, uint64_t idx, const char *id, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: %s: record %llu%s%s%s: ", argv0, src, (unsigned long long)idx,
+            id ? " (id=" : "", id ? id : "", id ? ")" : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 void enprintf(int status, const char *fmt, ...)
 {
     va_list ap;

@@ -23,6 +23,10 @@ void util_set_argv0(const char *arg);
 
 /* "argv0: fmt" on stderr; a format ending in ':' appends strerror(errno). */
 void weprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "argv0: src: record idx (id=ID): message" on stderr, the form of every per-record problem
+ * (no id part when id is NULL) */
+void werecord(const char *src, uint64_t idx, const char *id, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* as weprintf, then exit(status) */
 void enprintf(int status, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* "argv0: " + message + "\nusage: argv0 <usage>" then exit 2 */
