@@ -140,7 +140,6 @@ int main(int argc, char **argv)
         default: cli_common(&co, c, argc, argv, usage, EVAL_VERSION);
         }
     }
-    int keep = co.keep;
     int pf = mol_field_by_key(pred_key);
     if (pf < 0 || mol_fields[pf].type != REC_F32)
         eusage(usage_line, "--pred-key: '%s' is not a float array key of the molecule record",
@@ -165,7 +164,7 @@ int main(int argc, char **argv)
     uint64_t nin = 0, nbad = 0, nskip = 0;
     struct rec_inputs in;
     msgpack_object *obj;
-    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, keep);
+    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, co.keep);
     const struct rec_reader *rd = &in.r; /* names the current record in messages */
     while (rec_inputs_next(&in, &obj) == 1) {
         struct mol m;
@@ -254,12 +253,12 @@ case MOL_F_##f:                                                                 
         nbad++;
         if (ret != EXIT_NUMERIC)
             ret = code;
-        if (!keep)
+        if (!co.keep)
             break;
     }
     ret = rec_inputs_close(&in, ret);
     size_t ngood = nrec; /* good records read (the summary adds up: in = good + skipped + bad) */
-    if (ret != EXIT_OK && !keep) {
+    if (ret != EXIT_OK && !co.keep) {
         nrec = 0; /* strict mode: no metrics from a partial read */
         weprintf("no metrics: stopped at the first bad record (-k skips bad records)");
     }

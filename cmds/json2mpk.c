@@ -523,7 +523,6 @@ int main(int argc, char **argv)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, CLI_SHORT_BASE "kf", lopts, NULL)) != -1)
         cli_common(&co, opt, argc, argv, usage, VERSION);
-    int keep = co.keep;
     util_check_stdout_binary(co.force);
     struct rec_writer w;
     if (rec_writer_open(&w, NULL, co.zstd))
@@ -533,7 +532,7 @@ int main(int argc, char **argv)
     int nfiles = optind < argc ? argc - optind : 1;
     uint64_t nin = 0, nbad = 0;
     struct jin *in = emalloc(sizeof *in);
-    for (int f = 0; f < nfiles && ret != EXIT_IO && !(ret && !keep); f++) {
+    for (int f = 0; f < nfiles && ret != EXIT_IO && !(ret && !co.keep); f++) {
         memset(in, 0, sizeof *in);
         in->line = 1;
         if (!strcmp(files[f], "-")) {
@@ -577,7 +576,7 @@ int main(int argc, char **argv)
                          (unsigned long long)(nin - 1), in->err);
                 nbad++;
                 ret = EXIT_DATA;
-                if (!keep)
+                if (!co.keep)
                     break;
                 int c;
                 while ((c = jget(in)) >= 0 && c != '\n') /* resync at the next line */

@@ -103,7 +103,6 @@ int main(int argc, char **argv)
             cli_common(&co, opt, argc, argv, usage, VERSION);
         }
     }
-    int zlevel = co.zstd;
     if (take < 0 && (!nshard || !pattern))
         eusage(usage_line, "give -n N -o PATTERN, or --take K/N");
     if (take >= 0 && pattern)
@@ -115,7 +114,7 @@ int main(int argc, char **argv)
     struct rec_writer *w = ecalloc((size_t)nout, sizeof *w);
     if (take >= 0) {
         util_check_stdout_binary(co.force);
-        if (rec_writer_open(&w[0], NULL, zlevel > 0 ? zlevel : 0))
+        if (rec_writer_open(&w[0], NULL, co.zstd > 0 ? co.zstd : 0))
             return EXIT_IO;
     } else {
         for (int s = 0; s < nout; s++) {
@@ -124,7 +123,7 @@ int main(int argc, char **argv)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral" /* checked by check_pattern */
             snprintf(name, sizeof name, pattern, s);
 #pragma GCC diagnostic pop
-            int zl = zlevel >= 0 ? zlevel : ends_with(name, ".zst") ? 3 : 0;
+            int zl = co.zstd >= 0 ? co.zstd : ends_with(name, ".zst") ? 3 : 0;
             if (rec_writer_open(&w[s], name, zl)) {
                 while (s--)
                     rec_writer_close(&w[s]);

@@ -90,7 +90,6 @@ int main(int argc, char **argv)
         eusage(usage_line, "choose --scaffold or --random");
     if (!prefix)
         util_check_stdout_binary(co.force);
-    int keep = co.keep, zl = co.zstd;
 
     /* pass 1: read, key, spool */
     char spool[4096];
@@ -115,7 +114,7 @@ int main(int argc, char **argv)
     perceive_init(&per);
     struct rec_inputs in;
     msgpack_object *robj;
-    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, keep);
+    rec_inputs_open(&in, argv + optind, argc - optind, MOL_SCHEMA, MOL_VERSION, co.keep);
     struct rec_reader *rd = &in.r; /* names the current record in messages */
     while (rec_inputs_next(&in, &robj) == 1) {
         struct mol m;
@@ -164,7 +163,7 @@ int main(int argc, char **argv)
         mol_free(&m);
         nbad++;
         ret = EXIT_DATA;
-        if (!keep)
+        if (!co.keep)
             break;
     }
     ret = rec_inputs_close(&in, ret);
@@ -172,7 +171,7 @@ int main(int argc, char **argv)
     buf_free(&kb);
     if (rec_writer_close(&sw))
         ret = EXIT_IO;
-    if (ret && !keep) {
+    if (ret && !co.keep) {
         unlink(spool);
         goto out;
     }
@@ -214,7 +213,7 @@ int main(int argc, char **argv)
         char path[4096];
         if (prefix)
             snprintf(path, sizeof path, "%s-%s.mpk", prefix, split_names[s]);
-        if (rec_writer_open(&w[s], prefix ? path : "-", zl)) {
+        if (rec_writer_open(&w[s], prefix ? path : "-", co.zstd)) {
             ret = EXIT_IO;
             break;
         }
